@@ -5,6 +5,7 @@
  */
 import { parseControlPlane } from "./config/control-plane";
 import { ConfigError, Field, Problem, closest } from "./config/field";
+import { INCLUDE_KEY, locateProblems, programRoot, resolveIncludes } from "./config/include";
 import { INGRESS_CROSS_CHECKS, parseCertificates, parseCluster, parseGateways, parseRoutes } from "./config/ingress";
 import { checkGatewaySources, checkMesh, checkPublishedServices, parseExternalServices, parseMtls, parseNamespaces } from "./config/mesh";
 import { parseIstio } from "./config/istio";
@@ -75,13 +76,13 @@ export function checkMeshConfig(raw: Readonly<Record<string, unknown>>): { confi
         config[name] = SECTIONS[name](Field.root(`${PROJECT}:${name}`, raw[name], problems));
     }
     if (problems.length > 0) {
-        return { problems };
+        return { problems: locateProblems(raw, problems) };
     }
     const mesh = config as MeshConfig;
     for (const check of CROSS_CHECKS) {
         check(mesh, (key, message) => problems.push({ key: `${PROJECT}:${key}`, message }));
     }
-    return problems.length > 0 ? { problems } : { config: mesh, problems };
+    return problems.length > 0 ? { problems: locateProblems(raw, problems) } : { config: mesh, problems };
 }
 
 /** Like `checkMeshConfig`, but throws a `ConfigError` listing every problem. */
@@ -95,16 +96,18 @@ export function parseMeshConfig(raw: Readonly<Record<string, unknown>>): MeshCon
 
 /**
  * Turns the flat config map the Pulumi runtime hands a program (`istio-mesh:istio` -> JSON text) into raw
- * section values. Keys of other namespaces (`kubernetes:context`) are not ours and are left out.
+ * section values. Keys of other namespaces (`kubernetes:context`) are not ours and are left out. The files
+ * `istio-mesh:include` names are read and merged here (config/include.ts), relative to `root`: by default
+ * the running program's project directory.
  */
-export function rawFromPulumiConfig(all: Readonly<Record<string, string>>): Record<string, unknown> {
+export function rawFromPulumiConfig(all: Readonly<Record<string, string>>, root?: string): Record<string, unknown> {
     const raw: Record<string, unknown> = {};
     for (const [key, text] of Object.entries(all)) {
         if (key.startsWith(`${PROJECT}:`)) {
             raw[key.slice(PROJECT.length + 1)] = decodeConfigValue(text);
         }
     }
-    return raw;
+    return INCLUDE_KEY in raw ? resolveIncludes(raw, { root: root ?? programRoot() }) : raw;
 }
 
 /** Object and list values arrive as JSON text; scalars arrive as plain strings. */

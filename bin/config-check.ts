@@ -1,19 +1,52 @@
 /**
  * `npm run config:check -- Pulumi.<stack>.yaml [...]`: validates stack files the way the program does,
- * without the Pulumi CLI. Exit 0 when valid, 1 when a file is invalid (one `<key path>: <problem>` line per
- * problem), 2 when a file can't be read or parsed (with the line).
+ * without the Pulumi CLI, the files their `istio-mesh:include` names included. Exit 0 when valid, 1 when a
+ * file is invalid (one `<key path>: <problem>` line per problem, `<file>:<line>: ` before those of entries
+ * from an included file), 2 when a stack file or an included file can't be read or parsed (with the line).
  */
 import * as fs from "fs";
-import { isMap, LineCounter, parseDocument, Scalar, YAMLMap } from "yaml";
+import * as path from "path";
+import { isMap, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
 import { checkMeshConfig, formatProblems, PROJECT } from "../config";
+import { IncludableSection, IncludeError, resolveIncludes } from "../config/include";
 
 /** Stands in for an encrypted value: it can't be decrypted here, and only its presence matters. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
 export class StackFileError extends Error {}
 
-/** Reads a stack file's `istio-mesh:*` keys as raw section values. */
+/**
+ * Reads a stack file's `istio-mesh:*` keys as raw section values, with the files its `istio-mesh:include`
+ * names merged in (relative to the project directory: see `projectDirectory`). Throws a `StackFileError`
+ * when the stack file is unreadable, an `IncludeError` when an included file or path is wrong.
+ */
 export function readStackFile(file: string): Record<string, unknown> {
+    const { raw, place } = readStackConfig(file);
+    const root = projectDirectory(file);
+    return resolveIncludes(raw, { root, shownRoot: root, stackPlace: place });
+}
+
+/**
+ * The directory include paths are relative to: the nearest directory above the stack file holding
+ * Pulumi.yaml (stack files may live in a subdirectory, Pulumi.yaml's `stackConfigDir`), else the stack
+ * file's own. Written the way `file` is (relative stays relative), since messages show it.
+ */
+export function projectDirectory(file: string): string {
+    for (let dir = path.dirname(file); ; dir = path.join(dir, "..")) {
+        if (fs.existsSync(path.join(dir, "Pulumi.yaml")) || fs.existsSync(path.join(dir, "Pulumi.yml"))) {
+            return dir;
+        }
+        if (path.resolve(dir) === path.resolve(dir, "..")) {
+            return path.dirname(file);
+        }
+    }
+}
+
+/**
+ * A stack file's `istio-mesh:*` keys as raw section values, `include` as written (not read), and where the
+ * file defines an entry of a section (`Pulumi.dev.yaml:17:5`), for messages naming both places of a name.
+ */
+export function readStackConfig(file: string): { raw: Record<string, unknown>; place: (section: IncludableSection, name: string) => string | undefined } {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -29,7 +62,7 @@ export function readStackFile(file: string): Record<string, unknown> {
     }
     const root = doc.contents;
     if (root === null) {
-        return {};
+        return { raw: {}, place: () => undefined };
     }
     const config = isMap(root) ? root.get("config", true) : undefined;
     if (!isMap(root) || (config !== undefined && !isMap(config))) {
@@ -43,7 +76,15 @@ export function readStackFile(file: string): Record<string, unknown> {
             raw[key.slice(PROJECT.length + 1)] = replaceSecrets(value);
         }
     }
-    return raw;
+    const place = (section: IncludableSection, name: string): string | undefined => {
+        const entries = isMap(config) ? config.get(`${PROJECT}:${section}`, true) : undefined;
+        const pair = isMap(entries) ? entries.items.find((p) => String((p.key as Scalar).value) === name) : undefined;
+        const at = (pair?.key as Node | undefined)?.range?.[0];
+        if (at === undefined) return undefined;
+        const pos = lines.linePos(at);
+        return `${file}:${pos.line}:${pos.col}`;
+    };
+    return { raw, place };
 }
 
 /** `{ secure: v1:... }` is how the CLI stores an encrypted value. */
@@ -73,9 +114,14 @@ export function main(args: string[]): number {
         try {
             raw = readStackFile(file);
         } catch (err) {
-            if (err instanceof StackFileError) {
-                process.stderr.write(`${err.message}\n`);
+            if (err instanceof StackFileError || (err instanceof IncludeError && err.unreadable)) {
+                process.stderr.write(`${err instanceof IncludeError ? formatProblems(err.problems) : err.message}\n`);
                 return 2;
+            }
+            if (err instanceof IncludeError) {
+                process.stdout.write(`${formatProblems(err.problems)}\n`);
+                status = 1;
+                continue;
             }
             throw err;
         }
