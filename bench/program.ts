@@ -15,6 +15,8 @@ export const MODES: Mode[] = ["precompiled", "ts-node"];
 
 const PROJECT = "istio-mesh";
 const LAUNCHER = "pulumi-main.js";
+/** The launcher and what it loads from the repository. */
+const LAUNCHER_FILES = [LAUNCHER, "scripts/stack-traces.js"];
 /** Where the baseline is set up as a project of its own, loaded by a copy of the program's launcher. */
 const BARE_PROJECT = path.join(REPO_ROOT, "dist", "bench", "bare-project");
 const BARE_SOURCE = path.join(REPO_ROOT, "bench", "bare", "index.ts");
@@ -26,12 +28,15 @@ export function configuredMode(): Mode {
 }
 
 /**
- * The baseline as a precompiled project: the program's own launcher (copied, so it is loaded exactly the same
+ * The baseline as a precompiled project: the program's own launcher and its modules (copied, so it is loaded exactly the same
  * way) and a tsconfig that builds bench/bare/index.ts into the project's dist/.
  */
 function prepareBareProject(): void {
     fs.mkdirSync(BARE_PROJECT, { recursive: true });
-    fs.copyFileSync(path.join(REPO_ROOT, LAUNCHER), path.join(BARE_PROJECT, LAUNCHER));
+    for (const file of LAUNCHER_FILES) {
+        fs.mkdirSync(path.dirname(path.join(BARE_PROJECT, file)), { recursive: true });
+        fs.copyFileSync(path.join(REPO_ROOT, file), path.join(BARE_PROJECT, file));
+    }
     const rel = (p: string) => path.relative(BARE_PROJECT, p);
     const tsconfig = {
         extends: rel(path.join(REPO_ROOT, "tsconfig.json")),
