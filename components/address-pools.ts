@@ -8,7 +8,7 @@ export interface AddressPoolsArgs {
     /** The pools this stack owns (`manage: true`); the others are declared for the address checks only. */
     pools: AddressPool[];
     /** Resources every object waits for (the control plane). */
-    after: pulumi.Input<pulumi.Resource>[];
+    dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /** The MetalLB objects of one pool, as plain manifests (pure, for tests and rendering). */
@@ -48,7 +48,7 @@ export class AddressPools extends pulumi.ComponentResource {
                 const role = manifest.kind === "IPAddressPool" ? "pool" : "advertisement";
                 new k8s.apiextensions.CustomResource(`${name}-${pool.name}-${role}`, manifest as k8s.apiextensions.CustomResourceArgs, {
                     parent: this,
-                    dependsOn: args.after,
+                    dependsOn: args.dependsOn,
                 });
             }
         }

@@ -53,7 +53,7 @@ export interface CertificatesArgs {
     gateways: GatewayConfig[];
     /** Protect the internal CA from deletion: replacing its root invalidates every client certificate. */
     protect: boolean;
-    after: pulumi.Input<pulumi.Resource>[];
+    dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -73,7 +73,7 @@ export class Certificates extends pulumi.ComponentResource {
     constructor(name: string, args: CertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-mesh:ingress:Certificates", name, {}, opts);
         const c = args.certificates;
-        const childOpts = { parent: this, dependsOn: args.after };
+        const childOpts = { parent: this, dependsOn: args.dependsOn };
         const issuers: Record<string, pulumi.Resource> = {};
 
         if (c.acme) {
@@ -90,7 +90,7 @@ export class Certificates extends pulumi.ComponentResource {
                     metadata: { name: c.acme.issuerName },
                     spec: acmeIssuerSpec(c.acme, c.ingressClass),
                 },
-                { parent: this, dependsOn: [...args.after, ingressClass] },
+                { parent: this, dependsOn: [...args.dependsOn, ingressClass] },
             );
         }
 
@@ -123,7 +123,7 @@ export class Certificates extends pulumi.ComponentResource {
                     metadata: { name: c.internalCa.issuerName },
                     spec: { ca: { secretName: c.internalCa.issuerName } },
                 },
-                { parent: this, dependsOn: [...args.after, secret] },
+                { parent: this, dependsOn: [...args.dependsOn, secret] },
             );
             this.internalCaCertPem = ca.certPem;
         }
@@ -144,7 +144,7 @@ export class Certificates extends pulumi.ComponentResource {
                     metadata: { name: g.credentialName, namespace: args.gatewayNamespace },
                     spec: gatewayCertificateSpec(g, issuerName, c),
                 },
-                { parent: this, dependsOn: [...args.after, issuer] },
+                { parent: this, dependsOn: [...args.dependsOn, issuer] },
             );
             this.secretNames[g.kind] = g.credentialName;
         }

@@ -16,7 +16,7 @@ export interface IngressGatewayArgs {
     /** The control-plane revision when one is configured. */
     revision?: string;
     /** Resources every object waits for: the control plane (istiod must be able to inject) and the namespace. */
-    after: pulumi.Input<pulumi.Resource>[];
+    dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /**
@@ -51,7 +51,7 @@ export class IngressGateway extends pulumi.ComponentResource {
                     imagePullSecrets: istio.imagePullSecrets,
                 }),
             },
-            { parent: this, dependsOn: args.after },
+            { parent: this, dependsOn: args.dependsOn },
         );
 
         new k8s.apiextensions.CustomResource(
@@ -62,7 +62,7 @@ export class IngressGateway extends pulumi.ComponentResource {
                 metadata: { name: g.gatewayName, namespace },
                 spec: { selector: { ...g.labels }, servers: gatewayServers(g) },
             },
-            { parent: this, dependsOn: args.after },
+            { parent: this, dependsOn: args.dependsOn },
         );
 
         if (g.kind === "external" && g.issuer === "acme") {
@@ -70,7 +70,7 @@ export class IngressGateway extends pulumi.ComponentResource {
             const httpGateway = new k8s.apiextensions.CustomResource(
                 `${name}-http-gateway`,
                 { apiVersion: "networking.istio.io/v1", kind: "Gateway", metadata: { name: `${g.gatewayName}-http`, namespace }, spec: http.gateway },
-                { parent: this, dependsOn: args.after },
+                { parent: this, dependsOn: args.dependsOn },
             );
             new k8s.apiextensions.CustomResource(
                 `${name}-https-redirect`,
@@ -80,7 +80,7 @@ export class IngressGateway extends pulumi.ComponentResource {
                     metadata: { name: `${g.gatewayName}-https-redirect`, namespace },
                     spec: http.virtualService,
                 },
-                { parent: this, dependsOn: [...args.after, httpGateway] },
+                { parent: this, dependsOn: [...args.dependsOn, httpGateway] },
             );
         }
 

@@ -60,16 +60,16 @@ export class Ingress extends pulumi.ComponentResource {
     constructor(name: string, args: IngressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-mesh:ingress:Ingress", name, {}, opts);
         const { cluster, gateways, certificates } = args;
-        const after = [args.controlPlane];
+        const controlPlane = [args.controlPlane];
         const configured = gatewaysOf(gateways);
 
         const owned = cluster.loadBalancer === "metallb" ? cluster.addressPools.filter((p) => p.manage) : [];
         const pools =
             owned.length > 0 && configured.length > 0
-                ? [new AddressPools(`${name}-pools`, { namespace: cluster.metallbNamespace, pools: owned, after }, { parent: this })]
+                ? [new AddressPools(`${name}-pools`, { namespace: cluster.metallbNamespace, pools: owned, dependsOn: controlPlane }, { parent: this })]
                 : [];
 
-        const namespace = configured.length > 0 ? this.gatewayNamespace(name, gateways.namespace, args.injectionLabel, after) : undefined;
+        const namespace = configured.length > 0 ? this.gatewayNamespace(name, gateways.namespace, args.injectionLabel, controlPlane) : undefined;
         const certs = new Certificates(
             `${name}-certificates`,
             {
@@ -77,7 +77,7 @@ export class Ingress extends pulumi.ComponentResource {
                 gatewayNamespace: gateways.namespace,
                 gateways: configured,
                 protect: args.istio.protect,
-                after: namespace ? [...after, namespace] : after,
+                dependsOn: namespace ? [...controlPlane, namespace] : controlPlane,
             },
             { parent: this },
         );
@@ -99,7 +99,7 @@ export class Ingress extends pulumi.ComponentResource {
                     loadBalancer: cluster.loadBalancer,
                     pool,
                     revision: args.revision === "default" ? undefined : args.revision,
-                    after: [...after, namespace!, ...pools],
+                    dependsOn: [...controlPlane, namespace!, ...pools],
                 },
                 { parent: this },
             );
@@ -120,7 +120,7 @@ export class Ingress extends pulumi.ComponentResource {
                 throw new pulumi.ResourceError(`routes.${route.name}.gateway: the ${route.gateway} gateway does not exist`, this);
             }
             const target = args.namespaces?.[route.namespace];
-            new Route(`${name}-route-${route.name}`, { route, gateway: gw.gatewayRef, after: [...after, gw, ...(target ? [target] : [])] }, { parent: this });
+            new Route(`${name}-route-${route.name}`, { route, gateway: gw.gatewayRef, dependsOn: [...controlPlane, gw, ...(target ? [target] : [])] }, { parent: this });
         }
 
         this.summary = summary;
@@ -128,11 +128,11 @@ export class Ingress extends pulumi.ComponentResource {
     }
 
     /** The gateways' namespace, enrolled for injection: the gateway pods are nothing until istiod injects them. */
-    private gatewayNamespace(name: string, ns: string, label: { key: string; value: string }, after: pulumi.Resource[]): k8s.core.v1.Namespace {
+    private gatewayNamespace(name: string, ns: string, label: { key: string; value: string }, dependsOn: pulumi.Resource[]): k8s.core.v1.Namespace {
         return new k8s.core.v1.Namespace(
             `${name}-namespace`,
             { metadata: { name: ns, labels: { [label.key]: label.value, "app.kubernetes.io/part-of": "istio-mesh" } } },
-            { parent: this, dependsOn: after },
+            { parent: this, dependsOn },
         );
     }
 }

@@ -43,7 +43,7 @@ export interface RouteArgs {
     route: RouteConfig;
     /** The Gateway resource as `namespace/name`. */
     gateway: string;
-    after: pulumi.Input<pulumi.Resource>[];
+    dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 /** A service published through a gateway: one VirtualService in the service's namespace. */
@@ -60,7 +60,7 @@ export class Route extends pulumi.ComponentResource {
                 metadata: { name: args.route.name, namespace: args.route.namespace },
                 spec: virtualServiceSpec(args.route, args.gateway),
             },
-            { parent: this, dependsOn: args.after },
+            { parent: this, dependsOn: args.dependsOn },
         );
         this.hosts = args.route.hosts;
         this.registerOutputs({ hosts: this.hosts, gateway: args.gateway });
