@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // Launcher for `npm run guard`: rebuilds the compiled checker only when a pack source is newer than it
 // (a no-change `tsc` costs seconds, a staleness check a millisecond), then runs it as plain JavaScript.
+//
+// Where it can, it runs the checker from a start-up snapshot (snapshot-build.js): the process replaces
+// itself with `node --snapshot-blob <blob>`, whose heap already holds the loaded checker, the CEL library
+// and the parsed CRDs with their rules compiled, which otherwise cost most of a small run. The snapshot
+// is rebuilt when the build, the installed packages, Node or this launcher change; GUARD_SNAPSHOT=off
+// runs without it, and so does a Node without process.execve (before 23.11) or a failed snapshot build.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -8,7 +14,8 @@ const { spawnSync } = require("child_process");
 
 const pack = path.resolve(__dirname, "..");
 const root = path.resolve(pack, "..");
-const cli = path.join(root, "dist", "policy-pack", "checker", "cli.js");
+const distChecker = path.join(root, "dist", "policy-pack", "checker");
+const cli = path.join(distChecker, "cli.js");
 
 function newestSource(dir) {
     let newest = 0;
@@ -23,8 +30,11 @@ function newestSource(dir) {
     return newest;
 }
 
-let built = 0;
-try { built = fs.statSync(cli).mtimeMs; } catch { /* not built yet */ }
+function mtime(p) {
+    try { return fs.statSync(p).mtimeMs; } catch { return 0; }
+}
+
+let built = mtime(cli);
 if (built === 0 || newestSource(pack) > built) {
     const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
     const r = spawnSync(process.execPath, [tsc, "-p", pack], { stdio: ["ignore", 2, 2] });
@@ -35,6 +45,40 @@ if (built === 0 || newestSource(pack) > built) {
     // tsc leaves unchanged outputs alone; touch the entry point so the next run sees a fresh build.
     const now = new Date();
     fs.utimesSync(cli, now, now);
+    built = now.getTime();
+}
+
+/** The snapshot to start from, building it when stale; undefined to run in this process. */
+function snapshot() {
+    if (process.env.GUARD_SNAPSHOT === "off" || typeof process.execve !== "function") return undefined;
+    const blob = path.join(distChecker, "guard-snapshot.blob");
+    const metaFile = path.join(distChecker, "guard-snapshot.json");
+    // What the snapshot holds depends on: the compiled checker, the installed packages bundled into it,
+    // the Node binary that wrote it (a blob loads only into the same build), this launcher and the builder,
+    // and the repository's path (baked into the bundle's module paths).
+    const key = JSON.stringify([
+        built, mtime(path.join(root, "node_modules", ".package-lock.json")), mtime(__filename),
+        mtime(path.join(__dirname, "snapshot-build.js")), process.version, process.arch, process.execPath, root,
+    ]);
+    let meta;
+    try { meta = JSON.parse(fs.readFileSync(metaFile, "utf8")); } catch { /* none yet */ }
+    if (meta?.key !== key || (meta.ok && mtime(blob) === 0)) {
+        const error = require("./snapshot-build").buildSnapshot(root, distChecker, blob);
+        meta = error ? { key, ok: false, error } : { key, ok: true };
+        const tmp = `${metaFile}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, JSON.stringify(meta) + "\n");
+        fs.renameSync(tmp, metaFile);
+        if (error) process.stderr.write(`warning: the checker runs without its start-up snapshot, which could not be built: ${error}\n`);
+    }
+    return meta.ok ? blob : undefined;
+}
+
+const blob = snapshot();
+if (blob) {
+    // Same pid, same stdio, same exit code; Node's own options (and preloads) carry over.
+    process.execve(process.execPath, [
+        process.execPath, ...process.execArgv, "--snapshot-blob", blob, "--", `--guard-script=${__filename}`, ...process.argv.slice(2),
+    ], process.env);
 }
 // Node's on-disk compile cache spares re-parsing the pack and its dependencies on every run.
 require("module").enableCompileCache?.(path.join(root, "dist", ".compile-cache"));

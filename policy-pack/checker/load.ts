@@ -100,6 +100,11 @@ export function loadFile(file: string, display: string = file): ManifestResource
     } catch (e) {
         throw new InputError(display, undefined, `cannot read: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
+    return loadText(text, display);
+}
+
+/** Parses the text of a manifest file named `display` into resources, as {@link loadFile} does. */
+export function loadText(text: string, display: string): ManifestResource[] {
     const out: ManifestResource[] = [];
     for (const doc of splitDocuments(text)) {
         let value = parseFast(doc.text);

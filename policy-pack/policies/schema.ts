@@ -20,6 +20,14 @@ function validator(): SchemaValidator {
   return shared;
 }
 
+/**
+ * Forgets the shared validator, so the next check makes a new one: after the checker's start-up snapshot
+ * has run its warm-up, whose validator read the CRD paths and models of the build's environment.
+ */
+export function resetSchemaValidator(): void {
+  shared = undefined;
+}
+
 const isUnknown = (v: unknown): boolean => typeof v === "string" && containsUnknown(v);
 
 /** The apiVersion of a `kubernetes:<group>/<version>:<Kind>` token (`core/v1` is `v1`). */

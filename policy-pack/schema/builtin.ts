@@ -93,15 +93,26 @@ interface Attribute {
   format: string;
 }
 
+/**
+ * client-node's package.json. Resolved with a require made here rather than the module's own, which
+ * the checker's start-up snapshot does not have (only built-in modules are required in a snapshot).
+ */
+function clientNodePackage(): string {
+  const { createRequire } = require("module") as typeof import("module");
+  return createRequire(__filename).resolve("@kubernetes/client-node/package.json");
+}
+
 /** Where the client-node models live. */
 export function modelsDir(): string {
-  const pkg = require.resolve("@kubernetes/client-node/package.json");
-  return path.join(path.dirname(pkg), "dist", "gen", "models");
+  return path.join(path.dirname(clientNodePackage()), "dist", "gen", "models");
 }
+
+let version: string | undefined;
 
 /** The client-node version, for findings and docs. */
 export function clientNodeVersion(): string {
-  return JSON.parse(fs.readFileSync(require.resolve("@kubernetes/client-node/package.json"), "utf8")).version;
+  version ??= JSON.parse(fs.readFileSync(clientNodePackage(), "utf8")).version as string;
+  return version;
 }
 
 /** The generated attribute map and required fields of a model. */

@@ -52,12 +52,27 @@ export function crdSources(env: NodeJS.ProcessEnv = process.env): string[] {
   return sources;
 }
 
+const isLowerAlnum = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * `a.localeCompare(b)`, without the collator where the answer is plain: when the first character that differs
+ * is a lowercase letter or a digit in both names, the collation orders them as their codes do. The collator
+ * costs over 10 ms to set up, a tenth of a small checker run.
+ */
+export function compareNames(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (i < n && isLowerAlnum(a.charCodeAt(i)) && isLowerAlnum(b.charCodeAt(i))) return a.charCodeAt(i) - b.charCodeAt(i);
+  return a.localeCompare(b);
+}
+
 /** Every `.yaml`/`.yml`/`.json` file under `p` (or `p` itself), sorted for a stable order. */
 export function yamlFiles(p: string): string[] {
   const stat = fs.statSync(p);
   if (stat.isFile()) return [p];
   const out: string[] = [];
-  for (const entry of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of fs.readdirSync(p, { withFileTypes: true }).sort((a, b) => compareNames(a.name, b.name))) {
     const full = path.join(p, entry.name);
     if (entry.isDirectory()) out.push(...yamlFiles(full));
     else if (/\.(ya?ml|json)$/.test(entry.name)) out.push(full);
@@ -114,11 +129,21 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefin
   return dir === "off" ? undefined : dir;
 }
 
+/**
+ * Documents parsed before this process started, by the sha256 of their file's text: filled only by
+ * {@link preloadCrds} while the checker's start-up snapshot is built, so a run that starts from the
+ * snapshot finds the CRDs already parsed whenever their files still hold the same text.
+ */
+const preloaded = new Map<string, unknown[]>();
+
 /** The documents of a YAML file, from the cache when its content was parsed before. */
 export function readDocuments(file: string): unknown[] {
   const text = fs.readFileSync(file, "utf8");
+  const hash = createHash("sha256").update(text).digest("hex");
+  const ready = preloaded.get(hash);
+  if (ready) return ready;
   const dir = cacheDir();
-  const cached = dir && path.join(dir, `${createHash("sha256").update(text).digest("hex")}.json`);
+  const cached = dir && path.join(dir, `${hash}.json`);
   if (cached && fs.existsSync(cached)) {
     try {
       return JSON.parse(fs.readFileSync(cached, "utf8")) as unknown[];
@@ -177,4 +202,22 @@ export function loadCrds(sources: string[] = crdSources()): Map<string, KindSche
     }
   }
   return byKey;
+}
+
+/**
+ * Parses the CRD files of `sources` into memory for {@link readDocuments} and returns their kinds.
+ * Called only while the start-up snapshot is built; a run whose CRD files differ reads them as usual.
+ */
+export function preloadCrds(sources: string[] = crdSources()): KindSchema[] {
+  const kinds: KindSchema[] = [];
+  for (const source of sources) {
+    if (!fs.existsSync(source)) continue;
+    for (const file of yamlFiles(source)) {
+      const text = fs.readFileSync(file, "utf8");
+      const docs = readDocuments(file);
+      preloaded.set(createHash("sha256").update(text).digest("hex"), docs);
+      for (const crd of docs as (Crd | null)[]) if (crd && typeof crd === "object") kinds.push(...kindsOfCrd(crd, file));
+    }
+  }
+  return kinds;
 }

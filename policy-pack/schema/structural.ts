@@ -267,8 +267,13 @@ function holdsUnknown(value: unknown, isUnknown: (v: unknown) => boolean): boole
 }
 
 /** Remembered outcomes per schema node and rule, by {@link inputKey}; bounded so memory stays flat. */
-const outcomeCache = new WeakMap<SchemaNode, Map<string, RuleResult>[]>();
+let outcomeCache = new WeakMap<SchemaNode, Map<string, RuleResult>[]>();
 const MAX_OUTCOMES = 10_000;
+
+/** Forgets every remembered rule outcome (the checker's start-up snapshot keeps none from its warm-up). */
+export function forgetRuleOutcomes(): void {
+  outcomeCache = new WeakMap();
+}
 
 function outcomesOf(s: SchemaNode, count: number): Map<string, RuleResult>[] {
   let maps = outcomeCache.get(s);
