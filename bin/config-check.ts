@@ -6,9 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
 import { checkMeshConfig, formatProblems, PROJECT } from "../config";
-import { IncludableSection, IncludeError, resolveIncludes } from "../config/include";
+import { INCLUDE_KEY, IncludeError, resolveIncludes } from "../config/include";
 
 /** Stands in for an encrypted value: it can't be decrypted here, and only its presence matters. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -21,9 +21,24 @@ export class StackFileError extends Error {}
  * when the stack file is unreadable, an `IncludeError` when an included file or path is wrong.
  */
 export function readStackFile(file: string): Record<string, unknown> {
-    const { raw, place } = readStackConfig(file);
+    const { raw, position } = readStackConfig(file);
     const root = projectDirectory(file);
-    return resolveIncludes(raw, { root, shownRoot: root, stackPlace: place });
+    const place = (section: string, entry?: string | number): string | undefined => {
+        const pos = position(section, entry);
+        return pos && `${file}:${pos.line}:${pos.col}`;
+    };
+    try {
+        return resolveIncludes(raw, { root, shownRoot: root, stackPlace: place });
+    } catch (err) {
+        if (!(err instanceof IncludeError)) throw err;
+        // A problem of the include list itself: name the stack file and the line of the entry.
+        const located = err.problems.map((p) => {
+            const m = new RegExp(`^${PROJECT}:${INCLUDE_KEY}(?:\\[(\\d+)\\])?$`).exec(p.key);
+            const pos = m ? position(INCLUDE_KEY, m[1] === undefined ? undefined : Number(m[1])) : undefined;
+            return pos ? { ...p, key: `${file}:${pos.line}: ${p.key}` } : p;
+        });
+        throw new IncludeError(located, err.unreadable);
+    }
 }
 
 /**
@@ -42,11 +57,14 @@ export function projectDirectory(file: string): string {
     }
 }
 
+/** Where a stack file sets `istio-mesh:<section>`, or one entry (by name or list index) of it. */
+export type StackPosition = (section: string, entry?: string | number) => { line: number; col: number } | undefined;
+
 /**
- * A stack file's `istio-mesh:*` keys as raw section values, `include` as written (not read), and where the
- * file defines an entry of a section (`Pulumi.dev.yaml:17:5`), for messages naming both places of a name.
+ * A stack file's `istio-mesh:*` keys as raw section values, `include` as written (not read), and the
+ * position of a key in the file, for messages naming both places of a name defined twice.
  */
-export function readStackConfig(file: string): { raw: Record<string, unknown>; place: (section: IncludableSection, name: string) => string | undefined } {
+export function readStackConfig(file: string): { raw: Record<string, unknown>; position: StackPosition } {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -62,7 +80,7 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
     }
     const root = doc.contents;
     if (root === null) {
-        return { raw: {}, place: () => undefined };
+        return { raw: {}, position: () => undefined };
     }
     const config = isMap(root) ? root.get("config", true) : undefined;
     if (!isMap(root) || (config !== undefined && !isMap(config))) {
@@ -76,15 +94,20 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
             raw[key.slice(PROJECT.length + 1)] = replaceSecrets(value);
         }
     }
-    const place = (section: IncludableSection, name: string): string | undefined => {
-        const entries = isMap(config) ? config.get(`${PROJECT}:${section}`, true) : undefined;
-        const pair = isMap(entries) ? entries.items.find((p) => String((p.key as Scalar).value) === name) : undefined;
-        const at = (pair?.key as Node | undefined)?.range?.[0];
-        if (at === undefined) return undefined;
-        const pos = lines.linePos(at);
-        return `${file}:${pos.line}:${pos.col}`;
+    const position: StackPosition = (section, entry) => {
+        const pair = isMap(config) ? config.items.find((p) => isScalar(p.key) && p.key.value === `${PROJECT}:${section}`) : undefined;
+        const value = pair?.value;
+        let node = pair?.key as Node | undefined;
+        if (entry !== undefined) {
+            node =
+                typeof entry === "number"
+                    ? isSeq(value) ? (value.items[entry] as Node | undefined) : undefined
+                    : isMap(value) ? (value.items.find((p) => isScalar(p.key) && String(p.key.value) === entry)?.key as Node | undefined) : undefined;
+        }
+        const at = node?.range?.[0];
+        return at === undefined ? undefined : lines.linePos(at);
     };
-    return { raw, place };
+    return { raw, position };
 }
 
 /** `{ secure: v1:... }` is how the CLI stores an encrypted value. */

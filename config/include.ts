@@ -203,10 +203,11 @@ function readYaml(file: IncludedFile, problems: Problem[], unreadable: () => voi
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
     if (doc.errors.length > 0) {
         unreadable();
-        for (const e of doc.errors) {
-            const pos = e.linePos?.[0];
-            problems.push({ key: pos ? `${file.shown}:${pos.line}:${pos.col}` : file.shown, message: e.message.split("\n")[0] });
-        }
+        // The first error only: the parser's later ones mostly follow from it.
+        const e = doc.errors[0];
+        const pos = e.linePos?.[0];
+        const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+        problems.push({ key: pos ? `${file.shown}:${pos.line}:${pos.col}` : file.shown, message });
         return undefined;
     }
     const root = doc.contents;

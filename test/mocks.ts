@@ -203,6 +203,12 @@ export interface RunOptions {
     stack?: string;
     /** Keys of `config` that are secret (`pulumi config set --secret`). */
     secretKeys?: string[];
+    /**
+     * The project directory the engine reports to the program (`pulumi.runtime.getRootDirectory()`, which
+     * `istio-mesh:include` paths are relative to). Unset: the SDK's placeholder, and the program uses its
+     * working directory.
+     */
+    rootDirectory?: string;
 }
 
 /**
@@ -220,7 +226,7 @@ export async function runProgram(config: Record<string, unknown>, opts: RunOptio
     }
     pulumi.runtime.setAllConfig(flat, (opts.secretKeys ?? []).map((k) => `${PROJECT}:${k}`));
     freshProgramModules();
-    const program = require(path.join(REPO_ROOT, "index"));
+    const program = withRootDirectory(opts.rootDirectory, () => require(path.join(REPO_ROOT, "index")));
     await waitForRPCs();
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(program)) {
@@ -248,6 +254,18 @@ function enableMockFeatures(): void {
         supportsInvokeTransforms: true,
         supportsParameterization: true,
     });
+}
+
+/** Runs `load` (the program reads its config while loading) with the engine's root directory set to `dir`. */
+function withRootDirectory<T>(dir: string | undefined, load: () => T): T {
+    const options = require("@pulumi/pulumi/runtime/state").getStore().settings.options;
+    const before = options.rootDirectory;
+    if (dir !== undefined) options.rootDirectory = dir;
+    try {
+        return load();
+    } finally {
+        options.rootDirectory = before;
+    }
 }
 
 /** Drops the program's own modules from the require cache so the next load runs it again. */
