@@ -70,22 +70,52 @@ export async function runPolicies(policies: Policies, resources: ManifestResourc
         }
         return list;
     };
-    for (const r of resources) {
+    const time = (name: string, t0: number | undefined) => {
+        if (t0 !== undefined) timings!.set(name, (timings!.get(name) ?? 0) + clock!() - t0);
+    };
+    /**
+     * Runs the resource policies on `r` from policy `k`, function `f` on. Synchronous while the validations
+     * are (all of the pack's are): an await per call would cost more than most checks. When one returns a
+     * promise, the rest of `r` runs after it settles, in the same order.
+     */
+    const check = (r: ManifestResource, args: ResourceValidationArgs, k: number, f: number): Promise<void> | undefined => {
         current = r;
-        const args = {
-            type: r.type, props: r.props, urn: r.urn, name: r.name, opts: NO_OPTIONS, stackTags: NO_TAGS,
-            isType: NOT_TYPED, asType: NO_TYPE, getConfig: NO_CONFIG, notApplicable, noUnknowns: true,
-        } as ResourceValidationArgs;
-        for (const e of applicable(r.type)) {
+        const list = applicable(r.type);
+        for (; k < list.length; k++, f = 0) {
+            const e = list[k];
             args.getConfig = e.getConfig;
             const t0 = clock?.();
-            for (const fn of e.fns) {
-                const pending = invoke(fn, args, e.report, e.name, r);
-                if (pending) await pending;
+            for (; f < e.fns.length; f++) {
+                const pending = invoke(e.fns[f], args, e.report, e.name, r);
+                if (pending) {
+                    const [nextK, nextF] = f + 1 < e.fns.length ? [k, f + 1] : [k + 1, 0];
+                    return pending.then(() => {
+                        time(e.name, t0);
+                        return check(r, args, nextK, nextF);
+                    });
+                }
             }
-            if (t0 !== undefined) timings!.set(e.name, (timings!.get(e.name) ?? 0) + clock!() - t0);
+            time(e.name, t0);
         }
-    }
+        return undefined;
+    };
+    const checkFrom = (i: number): Promise<void> | undefined => {
+        for (; i < resources.length; i++) {
+            const r = resources[i];
+            const args = {
+                type: r.type, props: r.props, urn: r.urn, name: r.name, opts: NO_OPTIONS, stackTags: NO_TAGS,
+                isType: NOT_TYPED, asType: NO_TYPE, getConfig: NO_CONFIG, notApplicable, noUnknowns: true,
+            } as ResourceValidationArgs;
+            const pending = check(r, args, 0, 0);
+            if (pending) {
+                const next = i + 1;
+                return pending.then(() => checkFrom(next));
+            }
+        }
+        return undefined;
+    };
+    const pending = checkFrom(0);
+    if (pending) await pending;
 
     // Stack policies: one shared resource list, so the index is built once.
     const stack = resources.map(r => ({

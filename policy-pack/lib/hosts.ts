@@ -132,7 +132,11 @@ export class HostMap<V> {
     /** Entries whose host covers `host` (equal, or a wildcard over it), most specific first. */
     covering(host: string): V[] {
         const out: V[] = [...this.get(host)];
-        for (const w of coveringWildcards(host)) out.push(...(this.wild.get(w) ?? []));
+        if (this.wild.size === 0) return out;
+        for (const w of coveringWildcards(host)) {
+            const list = this.wild.get(w);
+            if (list) out.push(...list);
+        }
         return out;
     }
 
@@ -158,9 +162,10 @@ function add<V>(m: Map<string, V[]>, k: string, v: V): void {
 /** The wildcards strictly covering a host, most specific first: `a.b.c` → `*.b.c`, `*.c`, `*`. */
 export function coveringWildcards(host: string): string[] {
     if (host === "*") return [];
-    const labels = (isWildcard(host) ? host.slice(2) : host).split(".");
+    const base = isWildcard(host) ? host.slice(2) : host;
     const out: string[] = [];
-    for (let i = 1; i < labels.length; i++) out.push("*." + labels.slice(i).join("."));
+    // Each dot starts the suffix of one covering wildcard (`a.b.c`: `.b.c`, `.c`).
+    for (let dot = base.indexOf("."); dot >= 0; dot = base.indexOf(".", dot + 1)) out.push("*" + base.slice(dot));
     out.push("*");
     return out;
 }

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import {
-    covers, HostMap, intersects, parseGatewayRef, parseServerHost, resolveHost, serverHostAdmits, splitServiceHost,
+    covers, coveringWildcards, HostMap, intersects, parseGatewayRef, parseServerHost, resolveHost, serverHostAdmits, splitServiceHost,
 } from "../../policy-pack/lib/hosts";
 
 describe("host semantics", () => {
@@ -98,5 +98,19 @@ describe("host semantics", () => {
             assert.deepStrictEqual(m.intersecting("*.shop.svc.cluster.local").sort(), ["cluster", "exact", "namespace"]);
         });
         it("finds nothing for an unrelated host", () => assert.deepStrictEqual(m.intersecting("api.example.org"), []));
+    });
+
+    describe("coveringWildcards", () => {
+        const cases: [string, string[]][] = [
+            ["a.b.c", ["*.b.c", "*.c", "*"]],
+            ["*.b.c", ["*.c", "*"]],
+            ["a", ["*"]],
+            ["*", []],
+            ["a..b", ["*..b", "*.b", "*"]],
+            ["a.b.", ["*.b.", "*.", "*"]],
+        ];
+        for (const [host, expected] of cases) {
+            it(`lists the wildcards over ${host}, most specific first`, () => assert.deepStrictEqual(coveringWildcards(host), expected));
+        }
     });
 });
