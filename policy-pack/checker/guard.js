@@ -6,7 +6,7 @@
 // itself with `node --snapshot-blob <blob>`, whose heap already holds the loaded checker, the CEL library
 // and the parsed CRDs with their rules compiled, which otherwise cost most of a small run. The snapshot
 // is rebuilt when the build, the installed packages, Node or this launcher change; GUARD_SNAPSHOT=off
-// runs without it, and so does a Node without process.execve (before 23.11) or a failed snapshot build.
+// runs without it (GUARD_SNAPSHOT_DIR keeps it in another directory), and so does a Node without process.execve (before 23.11) or a failed snapshot build.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -51,8 +51,10 @@ if (built === 0 || newestSource(pack) > built) {
 /** The snapshot to start from, building it when stale; undefined to run in this process. */
 function snapshot() {
     if (process.env.GUARD_SNAPSHOT === "off" || typeof process.execve !== "function") return undefined;
-    const blob = path.join(distChecker, "guard-snapshot.blob");
-    const metaFile = path.join(distChecker, "guard-snapshot.json");
+    // GUARD_SNAPSHOT_DIR puts the snapshot elsewhere (the tests use their own, to rebuild it at will).
+    const dir = process.env.GUARD_SNAPSHOT_DIR || distChecker;
+    const blob = path.join(dir, "guard-snapshot.blob");
+    const metaFile = path.join(dir, "guard-snapshot.json");
     // What the snapshot holds depends on: the compiled checker, the installed packages bundled into it,
     // the Node binary that wrote it (a blob loads only into the same build), this launcher and the builder,
     // and the repository's path (baked into the bundle's module paths).

@@ -8,14 +8,15 @@ import { FIXTURES } from "./harness";
 
 const ROOT = path.join(__dirname, "..", "..");
 const GUARD = path.join(ROOT, "policy-pack", "checker", "guard.js");
-const DIST = path.join(ROOT, "dist", "policy-pack", "checker");
-const META = path.join(DIST, "guard-snapshot.json");
-const BLOB = path.join(DIST, "guard-snapshot.blob");
+// A snapshot of the tests' own, so rebuilding and removing it does not disturb other runs of the checker.
+const DIR = fs.mkdtempSync(path.join(os.tmpdir(), "guard-snapshot-"));
+const META = path.join(DIR, "guard-snapshot.json");
+const BLOB = path.join(DIR, "guard-snapshot.blob");
 
 interface Run { status: number | null; stdout: string; stderr: string }
 
 function guard(args: string[], env: NodeJS.ProcessEnv = {}): Run {
-    const r = spawnSync(process.execPath, [GUARD, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env } });
+    const r = spawnSync(process.execPath, [GUARD, ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, GUARD_SNAPSHOT_DIR: DIR, ...env } });
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -24,6 +25,7 @@ const fixture = (p: string) => path.relative(ROOT, path.join(FIXTURES, p));
 
 describe("manifest checker start-up snapshot", function () {
     this.timeout(180000);
+    after(() => fs.rmSync(DIR, { recursive: true, force: true }));
 
     before(() => {
         // Builds the compiled checker and the snapshot if they are stale, so the tests below time nothing else.
