@@ -12,8 +12,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
 import { closest, ConfigError, Problem, show } from "./field";
+import { longestStep, YamlSource } from "./yaml-source";
 
 /** The stack config key listing the files and directories to read (paths relative to the project directory). */
 export const INCLUDE_KEY = "include";
@@ -43,12 +43,10 @@ export interface IncludeOptions {
     stackPlace?: (section: IncludableSection, name: string) => string | undefined;
 }
 
-/** Where an entry was defined: its file (as shown), and its key and value nodes there. */
+/** Where an entry was defined: its file, and its key path there (`[section, name]`). */
 interface EntryOrigin {
-    file: string;
-    lines: LineCounter;
-    key: Node;
-    value: unknown;
+    source: YamlSource;
+    path: [IncludableSection, string];
 }
 
 /** Per merged raw config: section -> entry name -> where it came from (only entries from files). */
@@ -79,38 +77,36 @@ export function resolveIncludes(raw: Readonly<Record<string, unknown>>, opts: In
         // Otherwise the stack's own value is not a map: the section's parser says so, and nothing merges into it.
     }
     for (const file of files) {
-        const doc = readYaml(file, problems, () => (unreadable = true));
-        if (!doc) continue;
-        for (const pair of doc.root.items) {
-            const key = pair.key as Node;
-            const name = String(isScalar(key) ? key.value : key);
+        const source = readYaml(file, problems, () => (unreadable = true));
+        if (!source || source.data === null) continue;
+        if (!isPlainMap(source.data)) {
+            problems.push({ key: source.place([]), message: `an included file is a map with the keys ${SECTIONS.join(", ")} (got ${describe(source.data)})` });
+            continue;
+        }
+        for (const [name, value] of Object.entries(source.data)) {
             if (!(SECTIONS as string[]).includes(name)) {
                 const near = closest(name, SECTIONS);
-                problems.push(at(file, doc.lines, key, `unknown key ${show(name)}; ${near ? `did you mean "${near}"? ` : ""}an included file holds only ${SECTIONS.join(", ")}`));
+                problems.push({ key: source.place([name]), message: `unknown key ${show(name)}; ${near ? `did you mean "${near}"? ` : ""}an included file holds only ${SECTIONS.join(", ")}` });
                 continue;
             }
             const section = name as IncludableSection;
-            const value = pair.value as Node | null;
-            if (value === null || (isScalar(value) && value.value === null)) continue;
-            if (!isMap(value)) {
-                problems.push(at(file, doc.lines, value, `${section} must be a map of ${INCLUDABLE[section]} name to settings, as under istio-mesh:${section} (got ${describe(value)})`));
+            if (value === null) continue;
+            if (!isPlainMap(value)) {
+                problems.push({ key: source.place([section], true), message: `${section} must be a map of ${INCLUDABLE[section]} name to settings, as under istio-mesh:${section} (got ${describe(value)})` });
                 continue;
             }
             const target = merged.get(section);
-            const data = doc.data[section] as Record<string, unknown>;
-            for (const entry of value.items) {
-                const entryKey = entry.key as Node;
-                const entryName = String(isScalar(entryKey) ? entryKey.value : entryKey);
+            for (const [entryName, entry] of Object.entries(value)) {
                 const first = origins.get(section)!.get(entryName);
                 const inStack = target !== undefined && Object.hasOwn(target, entryName);
-                const earlier = first ? place(first.file, first.lines, first.key) : inStack ? (opts.stackPlace?.(section, entryName) ?? "the stack config") : undefined;
+                const earlier = first ? first.source.place(first.path) : inStack ? (opts.stackPlace?.(section, entryName) ?? "the stack config") : undefined;
                 if (earlier !== undefined) {
-                    problems.push(at(file, doc.lines, entryKey, `istio-mesh:${section}.${entryName} is already defined in ${earlier}: define each ${INCLUDABLE[section]} in one place`));
+                    problems.push({ key: source.place([section, entryName]), message: `istio-mesh:${section}.${entryName} is already defined in ${earlier}: define each ${INCLUDABLE[section]} in one place` });
                     continue;
                 }
-                origins.get(section)!.set(entryName, { file: file.shown, lines: doc.lines, key: entryKey, value: entry.value });
+                origins.get(section)!.set(entryName, { source, path: [section, entryName] });
                 // defineProperty: a "__proto__" entry stays an entry (and fails its name check) instead of a prototype.
-                if (target) Object.defineProperty(target, entryName, { value: data[entryName], enumerable: true, writable: true, configurable: true });
+                if (target) Object.defineProperty(target, entryName, { value: entry, enumerable: true, writable: true, configurable: true });
             }
         }
     }
@@ -189,8 +185,8 @@ function includedFiles(include: unknown, opts: IncludeOptions, problems: Problem
     return files;
 }
 
-/** A parsed included file: its top-level map, its plain data and its line index. */
-function readYaml(file: IncludedFile, problems: Problem[], unreadable: () => void): { root: YAMLMap; data: Record<string, unknown>; lines: LineCounter } | undefined {
+/** An included file's data, or undefined (with a problem recorded) when it can't be read or parsed. */
+function readYaml(file: IncludedFile, problems: Problem[], unreadable: () => void): YamlSource | undefined {
     let text: string;
     try {
         text = fs.readFileSync(file.file, "utf8");
@@ -199,40 +195,21 @@ function readYaml(file: IncludedFile, problems: Problem[], unreadable: () => voi
         problems.push({ key: file.shown, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
         return undefined;
     }
-    const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
-    if (doc.errors.length > 0) {
-        unreadable();
-        // The first error only: the parser's later ones mostly follow from it.
-        const e = doc.errors[0];
-        const pos = e.linePos?.[0];
-        const message = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-        problems.push({ key: pos ? `${file.shown}:${pos.line}:${pos.col}` : file.shown, message });
-        return undefined;
+    const source = YamlSource.parse(file.shown, text);
+    if (source instanceof YamlSource) {
+        return source;
     }
-    const root = doc.contents;
-    if (root === null || (isScalar(root) && root.value === null)) {
-        return undefined;
-    }
-    if (!isMap(root)) {
-        problems.push(at(file, lines, root, `an included file is a map with the keys ${SECTIONS.join(", ")} (got ${describe(root)})`));
-        return undefined;
-    }
-    return { root, data: doc.toJS() as Record<string, unknown>, lines };
+    unreadable();
+    problems.push({ key: source.at, message: source.message });
+    return undefined;
 }
 
-function describe(node: Node): string {
-    return isSeq(node) ? "a list" : isScalar(node) ? show((node as Scalar).value) : "a non-map value";
+function isPlainMap(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `<file>:<line>:<col>` of a node. */
-function place(file: string, lines: LineCounter, node: Node): string {
-    const pos = lines.linePos(node.range?.[0] ?? 0);
-    return `${file}:${pos.line}:${pos.col}`;
-}
-
-function at(file: IncludedFile, lines: LineCounter, node: Node, message: string): Problem {
-    return { key: place(file.shown, lines, node), message };
+function describe(value: unknown): string {
+    return Array.isArray(value) ? "a list" : show(value);
 }
 
 /**
@@ -249,50 +226,13 @@ export function locateProblems(raw: object, problems: Problem[]): Problem[] {
         const m = /^istio-mesh:([A-Za-z]+)\.(.*)$/.exec(p.key);
         const entries = m ? origins.get(m[1] as IncludableSection) : undefined;
         if (!m || !entries) return p;
-        const name = longestPrefix(m[2], [...entries.keys()]);
+        const name = longestStep(m[2], entries.keys());
         if (name === undefined) return p;
         const origin = entries.get(name)!;
-        const offset = descend(origin.value, m[2].slice(name.length), origin.key.range?.[0] ?? 0);
-        return { ...p, key: `${origin.file}:${origin.lines.linePos(offset).line}: ${p.key}` };
+        const line = origin.source.line(origin.path, m[2].slice(name.length));
+        return { ...p, key: `${origin.source.shown}${line === undefined ? "" : `:${line}`}: ${p.key}` };
     });
 }
-
-/** The longest of `names` that `rest` starts with, followed by the end or the next path step. */
-function longestPrefix(rest: string, names: readonly string[]): string | undefined {
-    let best: string | undefined;
-    for (const name of names) {
-        const next = rest.charAt(name.length);
-        if (rest.startsWith(name) && (next === "" || next === "." || next === "[") && name.length > (best?.length ?? -1)) {
-            best = name;
-        }
-    }
-    return best;
-}
-
-/** Follows `.key` and `[i]` steps from `node`; the offset of the deepest key or item found. */
-function descend(node: unknown, rest: string, offset: number): number {
-    while (rest !== "") {
-        const index = /^\[(\d+)\]/.exec(rest);
-        if (index && isSeq(node)) {
-            const item = node.items[Number(index[1])] as Node | undefined;
-            if (!item) break;
-            offset = item.range?.[0] ?? offset;
-            node = item;
-            rest = rest.slice(index[0].length);
-            continue;
-        }
-        if (!rest.startsWith(".") || !isMap(node)) break;
-        const keys = node.items.map((pair) => String(isScalar(pair.key) ? pair.key.value : pair.key));
-        const key = longestPrefix(rest.slice(1), keys);
-        if (key === undefined) break;
-        const pair = node.items[keys.indexOf(key)];
-        offset = (pair.key as Node).range?.[0] ?? offset;
-        node = pair.value;
-        rest = rest.slice(1 + key.length);
-    }
-    return offset;
-}
-
 /**
  * The project directory of a running program, which include paths are relative to: the directory of
  * Pulumi.yaml as the language host reports it (`--root-directory`). Under test mocks, or an engine that does

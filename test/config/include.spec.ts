@@ -94,6 +94,11 @@ describe("config: include", () => {
 
         it("reads a section without entries as nothing", () => assert.deepStrictEqual(merged({ "a.yaml": "namespaces:\n" }, { include: ["a.yaml"] }), {}));
 
+        it("reads YAML's core schema, as the stack file is read: a date stays text", () =>
+            assert.deepStrictEqual(merged({ "a.yaml": "namespaces:\n  a: { labels: { since: 2024-01-01, flag: on } }\n" }, { include: ["a.yaml"] }).namespaces, {
+                a: { labels: { since: "2024-01-01", flag: "on" } },
+            }));
+
         it("returns a stack without include as it is", () => assert.deepStrictEqual(resolveIncludes({ mtls: "STRICT" }, { root: "/nonexistent" }), { mtls: "STRICT" }));
     });
 
@@ -169,6 +174,12 @@ describe("config: include", () => {
             assert.deepStrictEqual(refused({ "mesh/a.yaml": "namespaces:\n  shop: {}\n  shop: {}\n" }, { include: ["mesh/a.yaml"] }), {
                 unreadable: true,
                 lines: ["mesh/a.yaml:3:3: Map keys must be unique"],
+            }));
+
+        it("refuses a file of several YAML documents, as unreadable", () =>
+            assert.deepStrictEqual(refused({ "a.yaml": "namespaces: { a: {} }\n---\nnamespaces: { b: {} }\n" }, { include: ["a.yaml"] }), {
+                unreadable: true,
+                lines: ["a.yaml:2:1: holds more than one YAML document (---): a file is one map"],
             }));
 
         it("refuses an unknown top-level key, naming the allowed ones", () =>
