@@ -1,11 +1,12 @@
 /**
- * The stack config of a mesh with `n` application namespaces, as `pulumi config` would hold it (section name
- * to value). Each namespace is what a platform team enrols in practice: a canary-routed service (stable and
- * canary subsets, a header match to the canary, 90/10 weights with retries and a timeout, circuit breaking),
- * authorization rules (the external gateway and a sibling workload may call it, default deny otherwise) and
- * the service published through the external gateway on its own host. Pure; `checkMeshConfig` accepts it.
+ * The stack of a mesh with `n` application namespaces, laid out as a platform team keeps a large mesh: the
+ * platform in the stack config, and each team's namespace and published route in a file of its own, read
+ * through `istio-mesh:include` (a stack file of a few hundred namespaces would not fit the language host's
+ * PULUMI_CONFIG; docs/config-mesh.md). Each namespace is what a team enrols in practice: a canary-routed
+ * service (stable and canary subsets, a header match to the canary, 90/10 weights with retries and a timeout,
+ * circuit breaking), authorization rules (the external gateway and a sibling workload may call it, default
+ * deny otherwise) and the service published through the external gateway on its own host. Pure.
  */
-
 /** The namespace names of a mesh of `n` namespaces: team-0000, team-0001, ... */
 export function teamNames(n: number): string[] {
     return Array.from({ length: n }, (_, i) => `team-${String(i).padStart(4, "0")}`);
@@ -48,27 +49,24 @@ function namespaceConfig(ns: string): Record<string, unknown> {
     };
 }
 
-/** The stack config of a mesh of `n` namespaces. */
-export function meshConfig(n: number): Record<string, unknown> {
-    const namespaces: Record<string, unknown> = {};
-    const routes: Record<string, unknown> = {};
-    for (const ns of teamNames(n)) {
-        namespaces[ns] = namespaceConfig(ns);
-        routes[ns] = { namespace: ns, gateway: "external", hosts: [`${ns}.apps.example.com`], paths: [{ prefix: "/", service: "web", port: 8080 }] };
-    }
-    // The external gateway names every published host: its ACME certificate cannot carry a wildcard.
-    const hosts = Object.values(routes).flatMap((r) => (r as { hosts: string[] }).hosts);
-    return { ...PLATFORM, gateways: { external: { address: "10.20.0.240", hosts, replicas: 2 } }, namespaces, routes };
+/** A mesh's stack: its stack config (section name to value) and the included files (path to YAML text). */
+export interface MeshStack {
+    config: Record<string, unknown>;
+    files: Map<string, string>;
 }
 
-/**
- * The config as the language host hands it to the program: the `PULUMI_CONFIG` environment variable, a JSON
- * object of `<project>:<key>` to the value as text (objects as JSON text).
- */
-export function pulumiConfigEnv(config: Record<string, unknown>, project = "istio-mesh"): string {
-    const flat: Record<string, string> = {};
-    for (const [key, value] of Object.entries(config)) {
-        flat[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+/** The stack of a mesh of `n` namespaces; `includeDir` is where its team files go, relative to the project. */
+export function meshStack(n: number, includeDir: string): MeshStack {
+    const files = new Map<string, string>();
+    const hosts: string[] = [];
+    for (const ns of teamNames(n)) {
+        const host = `${ns}.apps.example.com`;
+        hosts.push(host);
+        const route = { namespace: ns, gateway: "external", hosts: [host], paths: [{ prefix: "/", service: "web", port: 8080 }] };
+        // JSON is YAML 1.2: the files are read by the same YAML parser either way.
+        files.set(`${includeDir}/${ns}.yaml`, `${JSON.stringify({ namespaces: { [ns]: namespaceConfig(ns) }, routes: { [ns]: route } }, null, 2)}\n`);
     }
-    return JSON.stringify(flat);
+    // The external gateway names every published host: its ACME certificate cannot carry a wildcard.
+    const config = { ...PLATFORM, gateways: { external: { address: "10.20.0.240", hosts, replicas: 2 } }, include: [includeDir] };
+    return { config, files };
 }

@@ -3,15 +3,6 @@
 // SDK's MockMonitor, so the process does what `pulumi preview` makes the language host's node process do,
 // minus the gRPC hop. It adds to the exit report how many resources were registered, and when.
 "use strict";
-const fs = require("fs");
-
-// A stack config over Linux's 128 KiB limit for one environment string cannot be passed by exec (the real
-// language host fails with E2BIG); the bench passes it in a file, and it enters the environment here, before
-// the SDK reads it.
-if (process.env.BENCH_PULUMI_CONFIG_FILE) {
-    process.env.PULUMI_CONFIG = fs.readFileSync(process.env.BENCH_PULUMI_CONFIG_FILE, "utf8");
-}
-
 // cmd/run loads its instrumentation before anything that loads gRPC; keep that order.
 require("@pulumi/pulumi/cmd/run/instrumentation");
 const { setMocks } = require("@pulumi/pulumi/runtime/mocks");

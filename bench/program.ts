@@ -1,5 +1,5 @@
 /**
- * Program evaluation under the mock engine: the real program (meshConfig(n) as its stack config) and the bare
+ * Program evaluation under the mock engine: the real program (meshStack(n): its stack config and team files) and the bare
  * baseline (as many plain ConfigMaps, no logic), both started the way the language host starts them, in each
  * loading mode: `ts-node` (Pulumi's TypeScript default: ts-node with type checking, entry package.json main)
  * and `precompiled` (Pulumi.yaml main: pulumi-main.js, which builds dist/ with `tsc -b` and loads it).
@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ENV_STRING_LIMIT, HostRun, previewCommand, ProgramRuntime, readRuntime, REPO_ROOT } from "./host";
 import { measure, Measurement, Sample } from "./measure";
-import { meshConfig } from "./mesh-config";
+import { meshStack } from "./mesh-config";
 
 export type Mode = "ts-node" | "precompiled";
 export const MODES: Mode[] = ["precompiled", "ts-node"];
@@ -48,11 +48,20 @@ function prepareBareProject(): void {
     fs.writeFileSync(path.join(BARE_PROJECT, "Pulumi.yaml"), `name: bench-bare\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: ${LAUNCHER}\n`);
 }
 
+/**
+ * The program's run for a mesh of `namespaces` namespaces: the platform in the stack config, each team's
+ * namespace and route in its own file under dist/bench/mesh-<n>/, included (written afresh).
+ */
 function programRun(mode: Mode, namespaces: number): HostRun {
     const runtime: ProgramRuntime =
         mode === "ts-node" ? { typescript: true, nodeargs: [] } : { typescript: false, main: LAUNCHER, nodeargs: [] };
+    const includeDir = `dist/bench/mesh-${namespaces}`;
+    const stack = meshStack(namespaces, includeDir);
+    fs.rmSync(path.join(REPO_ROOT, includeDir), { recursive: true, force: true });
+    fs.mkdirSync(path.join(REPO_ROOT, includeDir), { recursive: true });
+    for (const [file, text] of stack.files) fs.writeFileSync(path.join(REPO_ROOT, file), text);
     const config: Record<string, string> = {};
-    for (const [key, value] of Object.entries(meshConfig(namespaces))) {
+    for (const [key, value] of Object.entries(stack.config)) {
         config[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
     return { projectDir: REPO_ROOT, runtime, project: PROJECT, stack: "bench", config };

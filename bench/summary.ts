@@ -122,7 +122,7 @@ export function programChecks(pairs: ProgramPair[], configured: Mode): { text: s
             status: verdict(fits),
             detail: fits
                 ? `${largest.program.config_kib} KiB`
-                : `${largest.program.config_kib} KiB: the real language host cannot start the program (exec fails with E2BIG); the bench passed the config through a file`,
+                : `${largest.program.config_kib} KiB: the real language host cannot start the program (exec fails with E2BIG)`,
         });
     }
     const ts = pairs.filter((p) => p.mode === "ts-node");
