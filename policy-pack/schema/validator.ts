@@ -34,6 +34,8 @@ export interface ValidatorOptions {
 const LABEL_NAMED = new Set(["Namespace", "Service"]);
 const ANNOTATIONS_MAX_BYTES = 256 * 1024;
 const never = () => false;
+/** One node for every object's metadata, so its plan is made once (plans are kept per schema node). */
+const OBJECT_META: SchemaNode = { $model: "V1ObjectMeta" };
 
 function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : undefined;
@@ -174,7 +176,7 @@ export class SchemaValidator {
       if (options.requireName !== false) at("metadata", "metadata.name is required", undefined, "required");
       return;
     }
-    walk({ ...ctx, nullIsAbsent: true }, metadata, { $model: "V1ObjectMeta" }, "metadata", "ObjectMeta");
+    walk({ ...ctx, nullIsAbsent: true }, metadata, OBJECT_META, "metadata", "ObjectMeta");
     const crdMeta = kind.schema.properties?.metadata;
     if (crdMeta?.properties) {
       walk(ctx, metadata, { ...crdMeta, "x-kubernetes-preserve-unknown-fields": true }, "metadata", "openAPIV3Schema.properties.metadata");
