@@ -3,9 +3,9 @@
  * files of the repository as well as from the stack file.
  *
  * Why: the Pulumi Node.js language host hands the program the whole stack config in one environment
- * variable, PULUMI_CONFIG, and Linux caps a single environment string at 128 KiB (MAX_ARG_STRLEN): a stack
- * file with a few hundred namespaces makes the program fail to start (E2BIG). Files in the repository cost
- * PULUMI_CONFIG only their paths, and let each team own its namespaces' file (CODEOWNERS).
+ * variable, PULUMI_CONFIG, and Linux caps a single environment string at 128 KiB (MAX_ARG_STRLEN): past about
+ * 115 namespaces of a typical shape in the stack file, the program fails to start (E2BIG). Files in the
+ * repository cost PULUMI_CONFIG only their paths, and let each team own its namespaces' file (CODEOWNERS).
  *
  * The files are read before parsing, so config.ts validates one merged section exactly as if the stack file
  * held it; `locateProblems` then points each problem of an entry that came from a file at the file and line.
@@ -159,15 +159,15 @@ function includedFiles(include: unknown, opts: IncludeOptions, problems: Problem
             const what = code === "ENOENT" ? "does not exist" : `cannot be read: ${code ?? String(err)}`;
             return problems.push({ ...item, message: `${show(entry)} ${what} (paths are relative to the project directory, where Pulumi.yaml is)` });
         }
-        const found = stat.isDirectory()
-            ? fs
-                  .readdirSync(full, { withFileTypes: true })
-                  .filter((d) => /\.ya?ml$/.test(d.name) && fs.statSync(path.join(full, d.name)).isFile())
-                  .map((d) => d.name)
-                  // Code-unit order, the same on every machine and locale.
-                  .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-                  .map((name) => ({ file: path.join(full, name), shown: path.join(opts.shownRoot ?? "", entry, name) }))
-            : [{ file: full, shown: path.join(opts.shownRoot ?? "", entry) }];
+        let found: IncludedFile[];
+        try {
+            found = stat.isDirectory()
+                ? yamlFilesOf(full).map((name) => ({ file: path.join(full, name), shown: path.join(opts.shownRoot ?? "", entry, name) }))
+                : [{ file: full, shown: path.join(opts.shownRoot ?? "", entry) }];
+        } catch (err) {
+            unreadable();
+            return problems.push({ ...item, message: `${show(entry)} cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        }
         if (found.length === 0) {
             return problems.push({ ...item, message: `${show(entry)} holds no *.yaml or *.yml file (subdirectories are not read)` });
         }
@@ -183,6 +183,21 @@ function includedFiles(include: unknown, opts: IncludeOptions, problems: Problem
         return undefined;
     });
     return files;
+}
+
+/** The `*.yaml`/`*.yml` names in a directory, not its subdirectories, in code-unit order (the same on every machine and locale). */
+function yamlFilesOf(dir: string): string[] {
+    const isDirectory = (name: string) => {
+        try {
+            return fs.statSync(path.join(dir, name)).isDirectory();
+        } catch {
+            return false; // a dangling link: reading it reports it
+        }
+    };
+    return fs
+        .readdirSync(dir)
+        .filter((name) => /\.ya?ml$/.test(name) && !isDirectory(name))
+        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** An included file's data, or undefined (with a problem recorded) when it can't be read or parsed. */
@@ -230,9 +245,11 @@ export function locateProblems(raw: object, problems: Problem[]): Problem[] {
         if (name === undefined) return p;
         const origin = entries.get(name)!;
         const line = origin.source.line(origin.path, m[2].slice(name.length));
+        // Problem has no field for a place, so it goes before the key path: `<file>:<line>: <key path>: <message>`.
         return { ...p, key: `${origin.source.shown}${line === undefined ? "" : `:${line}`}: ${p.key}` };
     });
 }
+
 /**
  * The project directory of a running program, which include paths are relative to: the directory of
  * Pulumi.yaml as the language host reports it (`--root-directory`). Under test mocks, or an engine that does

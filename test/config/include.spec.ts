@@ -99,6 +99,11 @@ describe("config: include", () => {
                 a: { labels: { since: "2024-01-01", flag: "on" } },
             }));
 
+        it("leaves a stack section that is not a map to its parser, merging nothing into it", () =>
+            assert.deepStrictEqual(problems({ "a.yaml": A }, { include: ["a.yaml"], namespaces: ["billing"] }), [
+                'istio-mesh:namespaces: must be a map of name to settings (got ["billing"])',
+            ]));
+
         it("returns a stack without include as it is", () => assert.deepStrictEqual(resolveIncludes({ mtls: "STRICT" }, { root: "/nonexistent" }), { mtls: "STRICT" }));
     });
 
@@ -122,6 +127,15 @@ describe("config: include", () => {
                 unreadable: false,
                 lines: ['istio-mesh:include[0]: "mesh/empty" holds no *.yaml or *.yml file (subdirectories are not read)'],
             }));
+
+        it("reports a dangling link among a directory's files as unreadable", () => {
+            const dir = project({ "mesh/a.yaml": A });
+            fs.symlinkSync(path.join(dir, "gone.yaml"), path.join(dir, "mesh/b.yaml"));
+            assert.throws(
+                () => resolveIncludes({ include: ["mesh"] }, { root: dir }),
+                (err: unknown) => err instanceof IncludeError && err.unreadable && formatProblems(err.problems) === "mesh/b.yaml: cannot read: ENOENT",
+            );
+        });
 
         it("refuses a file included twice, by its directory and by name", () =>
             assert.deepStrictEqual(refused(team, { include: ["mesh/team", "mesh/team/a.yaml"] }), {
