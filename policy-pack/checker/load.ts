@@ -47,6 +47,8 @@ export function collectFiles(inputs: string[]): string[] {
     return out;
 }
 
+const NOT_BLANK = /\S/;
+
 /** One YAML document of a file and the line it starts on (1-based). */
 export interface Document { text: string; line: number }
 
@@ -63,7 +65,7 @@ export function splitDocuments(text: string): Document[] {
     let current: string[] = [];
     const flush = (end: number) => {
         const body = current.join("") + text.slice(start, end);
-        if (body.trim() !== "") docs.push({ text: body, line: startLine });
+        if (NOT_BLANK.test(body)) docs.push({ text: body, line: startLine });
         current = [];
     };
     while (pos <= text.length) {

@@ -205,8 +205,34 @@ export function loadCrds(sources: string[] = crdSources()): Map<string, KindSche
 }
 
 /**
- * Parses the CRD files of `sources` into memory for {@link readDocuments} and returns their kinds.
- * Called only while the start-up snapshot is built; a run whose CRD files differ reads them as usual.
+ * A copy of a schema without the `description` of any node. Descriptions are most of a CRD's text and no
+ * check reads them; only schema nodes lose theirs (a property named `description`, or a default holding
+ * one, stays). Key order is kept: messages list a node's known fields in it.
+ */
+export function withoutDescriptions(node: SchemaNode): SchemaNode {
+  if (typeof node !== "object" || node === null || Array.isArray(node)) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === "description" && typeof v === "string") continue;
+    if (k === "properties" && typeof v === "object" && v !== null) {
+      const props: Record<string, SchemaNode> = {};
+      for (const [name, p] of Object.entries(v as Record<string, SchemaNode>)) props[name] = withoutDescriptions(p);
+      out[k] = props;
+    } else if (k === "additionalProperties" || k === "items" || k === "not") {
+      out[k] = Array.isArray(v) ? v.map(withoutDescriptions) : withoutDescriptions(v as SchemaNode);
+    } else if ((k === "allOf" || k === "anyOf" || k === "oneOf") && Array.isArray(v)) {
+      out[k] = v.map(withoutDescriptions);
+    } else {
+      out[k] = v;
+    }
+  }
+  return out as SchemaNode;
+}
+
+/**
+ * Parses the CRD files of `sources` into memory for {@link readDocuments} and returns their kinds, their
+ * schemas without descriptions (which keeps the snapshot small). Called only while the start-up snapshot is
+ * built; a run whose CRD files differ reads them as usual.
  */
 export function preloadCrds(sources: string[] = crdSources()): KindSchema[] {
   const kinds: KindSchema[] = [];
@@ -215,8 +241,16 @@ export function preloadCrds(sources: string[] = crdSources()): KindSchema[] {
     for (const file of yamlFiles(source)) {
       const text = fs.readFileSync(file, "utf8");
       const docs = readDocuments(file);
+      for (const crd of docs as (Crd | null)[]) {
+        if (!crd || typeof crd !== "object") continue;
+        for (const v of crd.spec?.versions ?? []) {
+          if (v.schema?.openAPIV3Schema) v.schema.openAPIV3Schema = withoutDescriptions(v.schema.openAPIV3Schema);
+        }
+        const legacy = crd.spec?.validation;
+        if (legacy?.openAPIV3Schema) legacy.openAPIV3Schema = withoutDescriptions(legacy.openAPIV3Schema);
+        kinds.push(...kindsOfCrd(crd, file));
+      }
       preloaded.set(createHash("sha256").update(text).digest("hex"), docs);
-      for (const crd of docs as (Crd | null)[]) if (crd && typeof crd === "object") kinds.push(...kindsOfCrd(crd, file));
     }
   }
   return kinds;

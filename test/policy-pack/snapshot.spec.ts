@@ -3,7 +3,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { compareNames, preloadCrds, readDocuments } from "../../policy-pack/schema/crds";
+import { compareNames, preloadCrds, readDocuments, withoutDescriptions } from "../../policy-pack/schema/crds";
+import { SchemaNode } from "../../policy-pack/schema/types";
 import { FIXTURES } from "./harness";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -105,6 +106,12 @@ spec:
         assert.strictEqual(readDocuments(file)[0], readDocuments(file)[0]);
     });
 
+    it("have their schemas without descriptions", () => {
+        fs.writeFileSync(file, crd("Widget").replace("openAPIV3Schema: {type: object}", "openAPIV3Schema: {type: object, description: a widget}"));
+        const [kind] = preloadCrds([dir]);
+        assert.deepStrictEqual(kind.schema, { type: "object" });
+    });
+
     it("are not used once the file's text changed", () => {
         fs.writeFileSync(file, crd("Widget"));
         preloadCrds([dir]);
@@ -124,5 +131,42 @@ describe("CRD file order", () => {
         for (const a of names) {
             for (const b of names) assert.strictEqual(Math.sign(compareNames(a, b)), Math.sign(a.localeCompare(b)), `${a} vs ${b}`);
         }
+    });
+});
+
+describe("withoutDescriptions", () => {
+    it("drops the description of every schema node and keeps the rest in order", () => {
+        const schema = {
+            description: "root", type: "object", required: ["spec"],
+            properties: {
+                spec: {
+                    type: "object", description: "the spec",
+                    properties: {
+                        description: { type: "string", description: "a field named description" },
+                        items: { type: "array", items: { type: "string", description: "an item" } },
+                        labels: { type: "object", additionalProperties: { type: "string", description: "a value" } },
+                        choice: { oneOf: [{ description: "one", required: ["a"] }], not: { description: "not", required: ["b"] } },
+                        note: { type: "object", default: { description: "kept: a value, not a schema" } },
+                    },
+                },
+            },
+        } as unknown as SchemaNode;
+        const stripped = withoutDescriptions(schema);
+        assert.strictEqual(JSON.stringify(stripped), JSON.stringify({
+            type: "object", required: ["spec"],
+            properties: {
+                spec: {
+                    type: "object",
+                    properties: {
+                        description: { type: "string" },
+                        items: { type: "array", items: { type: "string" } },
+                        labels: { type: "object", additionalProperties: { type: "string" } },
+                        choice: { oneOf: [{ required: ["a"] }], not: { required: ["b"] } },
+                        note: { type: "object", default: { description: "kept: a value, not a schema" } },
+                    },
+                },
+            },
+        }));
+        assert.strictEqual((schema as { description?: string }).description, "root");
     });
 });
