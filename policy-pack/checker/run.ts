@@ -39,7 +39,9 @@ export type Timings = Map<string, number>;
 export async function runPolicies(policies: Policies, resources: ManifestResource[], config: ResolvedConfig, timings?: Timings): Promise<Violation[]> {
     const clock = timings ? () => performance.now() : undefined;
     const out: Violation[] = [];
-    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    // Only stack violations need it: made with the first one.
+    let byUrn: Map<string, ManifestResource> | undefined;
+    const resourceOf = (urn: string) => (byUrn ??= new Map(resources.map(r => [r.urn, r]))).get(urn);
     const enabled = policies.map(p => {
         const lvl = config.level(p.name, p.enforcementLevel);
         const options = { ...schemaDefaults(p.configSchema), ...config.options(p.name) };
@@ -126,7 +128,7 @@ export async function runPolicies(policies: Policies, resources: ManifestResourc
         if (!("validateStack" in e.p)) continue;
         const args: StackValidationArgs = { resources: stack, stackTags: NO_TAGS, getConfig: e.getConfig, notApplicable };
         const report = (message: string, urn?: string) => perPolicy.get(e.p.name)!.push({
-            policy: e.p.name, level: e.level as Violation["level"], resource: urn ? byUrn.get(urn) : undefined, message,
+            policy: e.p.name, level: e.level as Violation["level"], resource: urn ? resourceOf(urn) : undefined, message,
         });
         const t0 = clock?.();
         const pending = invoke((e.p as StackValidationPolicy).validateStack, args, report, e.p.name);
