@@ -73,9 +73,14 @@ class Reader {
 
     private mapping(indent: number): Record<string, unknown> {
         const obj: Record<string, unknown> = {};
+        let entries = 0;
         for (let l = this.peek(); l && l.indent === indent; l = this.peek()) {
             this.entry(obj, indent, l.content);
+            entries++;
         }
+        // Duplicate keys are errors for js-yaml: a key set twice leaves fewer keys than entries. (Counting once
+        // here is cheaper than looking each key up before setting it.)
+        if (Object.keys(obj).length !== entries) bail();
         return obj;
     }
 
@@ -84,8 +89,8 @@ class Reader {
         const sep = keyEnd(content);
         if (sep < 0) bail();
         const key = scalarKey(content.slice(0, sep));
-        // Duplicate keys are errors for js-yaml (inherited names like `constructor` also land here, harmlessly).
-        if (obj[key] !== undefined || key === "__proto__") bail();
+        // `__proto__` would set the prototype instead of a key.
+        if (key === "__proto__") bail();
         const rest = content.slice(sep + 1);
         obj[key] = this.value(indent, rest, true);
     }

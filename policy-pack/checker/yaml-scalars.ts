@@ -157,14 +157,18 @@ export class Flow {
 
     private map(): Record<string, unknown> {
         const obj: Record<string, unknown> = {};
+        // Duplicate keys (errors for js-yaml) leave fewer keys than entries, counted once at the end.
+        let entries = 0;
+        const done = () => (Object.keys(obj).length === entries ? obj : bail());
         this.k++;
         for (;;) {
             this.ws();
-            if (this.s[this.k] === "}") { this.k++; return obj; }
+            if (this.s[this.k] === "}") { this.k++; return done(); }
             const c = this.s[this.k];
             const key = c === '"' || c === "'" ? this.quotedKey() : this.plainText();
             if (typeof plain(key) !== "string" && !(c === '"' || c === "'")) bail();
-            if (key === "__proto__" || Object.prototype.hasOwnProperty.call(obj, key)) bail();
+            if (key === "__proto__") bail();
+            entries++;
             this.ws();
             let v: unknown = null;
             if (this.s[this.k] === ":") {
@@ -175,7 +179,7 @@ export class Flow {
             obj[key] = v;
             this.ws();
             if (this.s[this.k] === ",") { this.k++; continue; }
-            if (this.s[this.k] === "}") { this.k++; return obj; }
+            if (this.s[this.k] === "}") { this.k++; return done(); }
             bail();
         }
     }

@@ -22,6 +22,7 @@ const SAME: [string, string][] = [
     ["empty collections", "a: {}\nb: []\nc: [ ]\n"],
     ["colons inside plain values", "image: registry:5000/app:1.0\ntime: 12:30\n"],
     ["windows line endings", "a: 1\r\nb:\r\n  - c\r\n"],
+    ["keys named like Object's own members", "constructor: 1\ntoString: [a]\nm: {hasOwnProperty: x, valueOf: 2}\n"],
 ];
 
 // Each case is outside the fast subset: the reader must hand it to js-yaml.
@@ -32,6 +33,10 @@ const FALLS_BACK: [string, string][] = [
     ["complex keys", "? a\n: b\n"],
     ["numeric keys", "80: http\n"],
     ["duplicate keys", "a: 1\na: 2\n"],
+    ["duplicate nested keys", "a:\n  b: 1\n  c: 2\n  b: 3\n"],
+    ["duplicate keys in a flow mapping", "a: {b: 1, b: 2}\n"],
+    ["duplicate quoted and plain keys", "a: 1\n\"a\": 2\n"],
+    ["a __proto__ key", "__proto__: {x: 1}\n"],
     ["multi-line flow collections", "a: [1,\n  2]\n"],
     ["tabs in indentation", "a:\n\tb: 1\n"],
     ["a value that looks like a mapping", "a: b: c\n"],
