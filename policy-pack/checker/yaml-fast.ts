@@ -7,7 +7,7 @@
  * words every error. Scalars are typed with js-yaml's own core-schema resolvers, so both readers agree value
  * for value.
  */
-import { bail, closes, Fallback, Flow, fold, plain, quoted, stripComment } from "./yaml-scalars";
+import { bail, closes, Fallback, Flow, fold, intern, plain, quoted, stripComment } from "./yaml-scalars";
 
 /** Returned when the document needs the full YAML parser. */
 export const FALLBACK: unique symbol = Symbol("fallback");
@@ -88,7 +88,7 @@ class Reader {
     private entry(obj: Record<string, unknown>, indent: number, content: string): void {
         const sep = keyEnd(content);
         if (sep < 0) bail();
-        const key = scalarKey(content.slice(0, sep));
+        const key = intern(scalarKey(content.slice(0, sep)));
         // `__proto__` would set the prototype instead of a key.
         if (key === "__proto__") bail();
         const rest = content.slice(sep + 1);
@@ -263,6 +263,9 @@ function keyEnd(content: string): number {
         const k = content.indexOf(":", from);
         if (k < 0) return -1;
         if (k + 1 === content.length || content.charCodeAt(k + 1) === 32) {
+            // A ` #` before the colon makes it part of a comment. Most lines have no `#` at all.
+            const hash = content.indexOf("#");
+            if (hash < 0 || hash > k) return k;
             return content.lastIndexOf(" #", k) >= 0 ? -1 : k;
         }
         from = k + 1;

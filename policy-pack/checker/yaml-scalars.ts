@@ -15,6 +15,9 @@ const DECIMAL = /^-?(?:0|[1-9][0-9]*)$/;
 /** The only words the core schema reads as null or booleans. */
 const WORDS = new Set(["~", "null", "Null", "NULL", "true", "True", "TRUE", "false", "False", "FALSE"]);
 
+/** Whether a character starts one of the {@link WORDS}: `~`, `n`, `N`, `t`, `T`, `f`, `F`. */
+const wordStart = (c: number) => c === 110 || c === 116 || c === 102 || c === 78 || c === 84 || c === 70 || c === 126;
+
 /** Types a plain scalar as js-yaml's core schema does (null, bool, int, float, else string). */
 export function plain(s: string): unknown {
     if (s === "") return null;
@@ -22,11 +25,27 @@ export function plain(s: string): unknown {
     const numeric = (c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46;
     // Plain decimal integers, the most common number in manifests, without the resolvers' regexes.
     if (numeric && s.length < 16 && DECIMAL.test(s)) return Number(s);
-    // Numbers start with a digit, a sign or a dot; null and booleans are a handful of words.
-    if (numeric || (s.length <= 5 && WORDS.has(s))) {
+    // Numbers start with a digit, a sign or a dot; null and booleans are a handful of words (looked up only
+    // for a short scalar with a word's first letter: hashing every short scalar costs more).
+    if (numeric || (s.length <= 5 && wordStart(c) && WORDS.has(s))) {
         for (const t of IMPLICIT) if (t.resolve(s)) return t.construct(s);
     }
     return s;
+}
+
+const keys = new Map<string, string>();
+const MAX_KEYS = 20_000;
+
+/**
+ * The one copy of a mapping key. Keys sliced from the text are new strings each time, and setting a property
+ * by a new string costs V8 a trip to its runtime; the same string every time takes its fast path. Bounded:
+ * past that many distinct keys, new ones are used as they come.
+ */
+export function intern(key: string): string {
+    const known = keys.get(key);
+    if (known !== undefined) return known;
+    if (keys.size < MAX_KEYS) keys.set(key, key);
+    return key;
 }
 
 /** YAML line folding: one line break becomes a space, each blank line a newline. */
@@ -165,7 +184,7 @@ export class Flow {
             this.ws();
             if (this.s[this.k] === "}") { this.k++; return done(); }
             const c = this.s[this.k];
-            const key = c === '"' || c === "'" ? this.quotedKey() : this.plainText();
+            const key = intern(c === '"' || c === "'" ? this.quotedKey() : this.plainText());
             if (typeof plain(key) !== "string" && !(c === '"' || c === "'")) bail();
             if (key === "__proto__") bail();
             entries++;
