@@ -90,10 +90,22 @@ export function parseTypeToken(type: string): TypeInfo | null {
     return info;
 }
 
-/** The Pulumi type token of a manifest object: `v1` → `kubernetes:core/v1:Kind`. */
+const tokens = new Map<string, Map<string, string>>();
+
+/**
+ * The Pulumi type token of a manifest object: `v1` → `kubernetes:core/v1:Kind`. One string per type: every
+ * lookup keyed by it (the policies of a type, its parsed token) then finds its hash already computed.
+ */
 export function typeTokenOf(apiVersion: string, kind: string): string {
-    const group = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
-    return `kubernetes:${group}:${kind}`;
+    let byKind = tokens.get(apiVersion);
+    if (!byKind) tokens.set(apiVersion, (byKind = new Map()));
+    let token = byKind.get(kind);
+    if (token === undefined) {
+        const group = apiVersion.includes("/") ? apiVersion : `core/${apiVersion}`;
+        token = `kubernetes:${group}:${kind}`;
+        byKind.set(kind, token);
+    }
+    return token;
 }
 
 /** The raw object behind the engine's proxy (or the value itself when it is not proxied). */
@@ -283,6 +295,10 @@ const POD_TEMPLATE_PATHS: Record<string, string[]> = {
     "core/ReplicationController": ["spec", "template"],
 };
 
+/** The field path of each kind's pod template with a final dot (`spec.template.`), joined once. */
+const POD_TEMPLATE_PREFIX: Record<string, string> = Object.fromEntries(
+    Object.entries(POD_TEMPLATE_PATHS).map(([gk, path]) => [gk, path.join(".") + "."]));
+
 /** A workload's pod template: its metadata, its spec and the field path that leads to it. */
 export interface PodTemplate { metadata: Obj; spec: Obj; path: string }
 
@@ -297,7 +313,7 @@ export function podTemplate(o: K8sObject): PodTemplate | undefined {
     return {
         metadata: cur.metadata && typeof cur.metadata === "object" ? cur.metadata : {},
         spec: cur.spec && typeof cur.spec === "object" ? cur.spec : {},
-        path: path.join(".") + ".",
+        path: POD_TEMPLATE_PREFIX[o.gk],
     };
 }
 

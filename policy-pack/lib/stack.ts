@@ -8,8 +8,9 @@ import { K8sObject, ObjectSource, toObject } from "./k8s";
 export class StackIndex {
     readonly objects: K8sObject[] = [];
     private readonly byGk = new Map<string, K8sObject[]>();
-    private readonly byGkNs = new Map<string, K8sObject[]>();
-    private readonly byId = new Map<string, K8sObject[]>();
+    // Nested by kind, then namespace (then name): no key string is built per object or per lookup.
+    private readonly byGkNs = new Map<string, Map<string, K8sObject[]>>();
+    private readonly byId = new Map<string, Map<string, Map<string, K8sObject[]>>>();
     /** Objects with preview-unknown values, by kind. */
     private readonly unknownByGk = new Map<string, K8sObject[]>();
     private readonly memo = new Map<string, unknown>();
@@ -20,8 +21,8 @@ export class StackIndex {
             if (!o) continue;
             this.objects.push(o);
             push(this.byGk, o.gk, o);
-            push(this.byGkNs, `${o.gk}|${o.namespace}`, o);
-            push(this.byId, `${o.gk}|${o.namespace}|${o.name}`, o);
+            push(child(this.byGkNs, o.gk), o.namespace, o);
+            push(child(child(this.byId, o.gk), o.namespace), o.name, o);
             if (o.unknown) push(this.unknownByGk, o.gk, o);
         }
     }
@@ -33,12 +34,12 @@ export class StackIndex {
 
     /** The objects of a kind in one namespace. */
     in(gk: string, namespace: string): readonly K8sObject[] {
-        return this.byGkNs.get(`${gk}|${namespace}`) ?? EMPTY;
+        return this.byGkNs.get(gk)?.get(namespace) ?? EMPTY;
     }
 
     /** The object of a kind with this namespace and name (the first one if it is declared twice). */
     get(gk: string, namespace: string, name: string): K8sObject | undefined {
-        return this.byId.get(`${gk}|${namespace}|${name}`)?.[0];
+        return this.byId.get(gk)?.get(namespace)?.get(name)?.[0];
     }
 
     /**
@@ -69,6 +70,12 @@ const IDENTITY = ["metadata.name", "metadata.namespace"];
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
     const list = m.get(k);
     if (list) list.push(v); else m.set(k, [v]);
+}
+
+function child<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
+    let inner = m.get(k);
+    if (!inner) m.set(k, (inner = new Map()));
+    return inner;
 }
 
 
