@@ -132,7 +132,7 @@ export class SchemaValidator {
     if (!kind.served) top("served", "apiVersion", `${resource.apiVersion} ${resource.kind} is defined but not served by ${kind.source}`, resource.apiVersion);
     const ctx: WalkContext = {
       resource,
-      source: `${kind.source}${kind.origin === "crd" ? ` ${resource.apiVersion.split("/")[1]}` : ""}`,
+      source: this.sourceOf(kind),
       findings,
       resolve: (s) => this.builtins.model(s.$model as string),
       isUnknown,
@@ -149,6 +149,18 @@ export class SchemaValidator {
     const rootRules = kind.schema["x-kubernetes-validations"];
     if (rootRules && rootRules.length > 0) checkRules(ctx, o, kind.schema, rootRules, "", root);
     return findings;
+  }
+
+  private readonly findingSources = new Map<KindSchema, string>();
+
+  /** Where findings say a kind's rules come from: the CRD and version (the object's), or the model. */
+  private sourceOf(kind: KindSchema): string {
+    let source = this.findingSources.get(kind);
+    if (source === undefined) {
+      source = `${kind.source}${kind.origin === "crd" ? ` ${kind.apiVersion.split("/")[1]}` : ""}`;
+      this.findingSources.set(kind, source);
+    }
+    return source;
   }
 
   private readonly bodies = new WeakMap<KindSchema, SchemaNode>();
