@@ -19,7 +19,11 @@ export function schemaDefaults(schema: PolicyConfigSchema | undefined): Record<s
  * applies the defaults; applying them here too keeps a policy correct when it is driven without the CLI.
  */
 export function settings<C>(schema: PolicyConfigSchema | undefined, getConfig: () => object): C {
-    const given = getConfig() as object;
+    return settingsOf<C>(schema, getConfig() as object);
+}
+
+/** {@link settings} for the object `getConfig()` returned. */
+function settingsOf<C>(schema: PolicyConfigSchema | undefined, given: object): C {
     // The checker hands out one options object per policy: merge it once, not once per resource.
     let merged = mergedCache.get(given);
     if (!merged) {
@@ -66,17 +70,23 @@ export function kindsOf(fn: unknown): ReadonlySet<string> | undefined {
  */
 export function objectPolicy<C = Record<string, never>>(rule: ObjectRule<C>): ResourceValidationPolicy {
     const kinds = new Set(rule.kinds);
+    // Findings wait here until the check ends (a check that reads an unknown reports none). Checks are
+    // synchronous and do not nest, so one buffer per policy serves every call without allocating.
+    const found: string[] = [];
+    const collect = (m: string) => { found.push(m); };
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
         const o = toObject(args);
         if (!o || !kinds.has(o.gk)) return;
-        const found: string[] = [];
+        found.length = 0;
         try {
-            rule.check(strictView(o), settings<C>(rule.configSchema, () => args.getConfig()), m => found.push(m));
+            rule.check(strictView(o), settingsOf<C>(rule.configSchema, args.getConfig() as object), collect);
         } catch (e) {
+            found.length = 0;
             if (!(e instanceof UnknownValue)) throw e;
             return;
         }
-        for (const m of found) report(m);
+        if (found.length === 0) return;
+        for (const m of found.splice(0, found.length)) report(m);
     };
     // The manifest checker skips calls for other kinds with this (the engine's own shortcut handles one type only).
     Object.defineProperty(validateResource, KINDS, { value: kinds });

@@ -83,8 +83,20 @@ export function dns1123Subdomain(name: string): string | undefined {
   return DNS1123_SUBDOMAIN.test(name) ? undefined : "must be a lowercase RFC 1123 subdomain (a-z, 0-9, '-', '.', starting and ending alphanumeric)";
 }
 
-/** Why `key` is not a label or annotation key (`[prefix/]name`), or undefined when it is. */
+const qualifiedNames = new Map<string, string | undefined>();
+
+/**
+ * Why `key` is not a label or annotation key (`[prefix/]name`), or undefined when it is. Remembered per key
+ * (bounded): the same few keys label most objects.
+ */
 export function qualifiedName(key: string): string | undefined {
+  if (qualifiedNames.has(key)) return qualifiedNames.get(key);
+  const why = checkQualifiedName(key);
+  if (qualifiedNames.size < 10_000) qualifiedNames.set(key, why);
+  return why;
+}
+
+function checkQualifiedName(key: string): string | undefined {
   const parts = key.split("/");
   if (parts.length > 2) return "must be a qualified name: an optional DNS subdomain prefix and '/', then a name";
   const name = parts[parts.length - 1];
