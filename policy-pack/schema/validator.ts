@@ -3,6 +3,8 @@
  * kind), checks `metadata` as the API server does for every object, and walks the rest of the
  * object through the structural schema and its CEL rules. Schemas are loaded once and reused.
  */
+// The module's Buffer: the global one is a getter Node runs on every use.
+import { Buffer } from "buffer";
 import { BuiltinModels, clientNodeVersion } from "./builtin";
 import { crdSources, kindKey, loadCrds } from "./crds";
 import { dns1123Label, dns1123Subdomain, labelValue, qualifiedName } from "./formats";
@@ -221,7 +223,8 @@ export class SchemaValidator {
       const keyBad = qualifiedName(k);
       if (keyBad) at(`${path}[${k}]`, `key ${JSON.stringify(k)}: ${keyBad}`, k);
       if (typeof v === "string") {
-        bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
+        // Only annotations have a size limit.
+        if (!isLabels) bytes += Buffer.byteLength(k) + Buffer.byteLength(v);
         const valueBad = isLabels ? labelValue(v) : undefined;
         if (valueBad) at(`${path}[${k}]`, `label value ${valueBad}`, v);
       }

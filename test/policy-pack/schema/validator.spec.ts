@@ -174,6 +174,18 @@ describe("schema validator: known-bad objects", () => {
     assert.deepStrictEqual(brief(ns).map((f) => f[0]), ["metadata.name", "metadata.labels[istio.io/rev]"]);
   });
 
+  it("reports annotations over 256 KiB in all, counted in UTF-8 bytes", () => {
+    const cm = byKind("ConfigMap");
+    cm.metadata.annotations = { "a.example.com/one": "é".repeat(65536), "a.example.com/two": "x".repeat(131072) };
+    assert.deepStrictEqual(brief(cm), [["metadata.annotations", "metadata", "annotations total 262178 bytes; must be at most 256 KiB"]]);
+  });
+
+  it("puts no size limit on labels", () => {
+    const cm = byKind("ConfigMap");
+    cm.metadata.labels = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`l${i}`, "v".repeat(60)]));
+    assert.deepStrictEqual(brief(cm), []);
+  });
+
   it("reports a namespace on a cluster-scoped kind", () => {
     const ci = byKind("ClusterIssuer");
     ci.metadata.namespace = "cert-manager";
