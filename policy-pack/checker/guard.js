@@ -45,7 +45,7 @@ if (built === 0 || newestSource(pack) > built) {
     // tsc leaves unchanged outputs alone; touch the entry point so the next run sees a fresh build.
     const now = new Date();
     fs.utimesSync(cli, now, now);
-    built = now.getTime();
+    built = mtime(cli);
 }
 
 /** The snapshot to start from, building it when stale; undefined to run in this process. */
@@ -68,8 +68,12 @@ function snapshot() {
         const error = require("./snapshot-build").buildSnapshot(root, distChecker, blob);
         meta = error ? { key, ok: false, error } : { key, ok: true };
         const tmp = `${metaFile}.${process.pid}.tmp`;
-        fs.writeFileSync(tmp, JSON.stringify(meta) + "\n");
-        fs.renameSync(tmp, metaFile);
+        try {
+            fs.writeFileSync(tmp, JSON.stringify(meta) + "\n");
+            fs.renameSync(tmp, metaFile);
+        } catch {
+            // A read-only build directory: the next run tries again.
+        }
         if (error) process.stderr.write(`warning: the checker runs without its start-up snapshot, which could not be built: ${error}\n`);
     }
     return meta.ok ? blob : undefined;

@@ -61,6 +61,19 @@ describe("manifest checker start-up snapshot", function () {
         assert.ok(fs.statSync(BLOB).mtimeMs > before);
     });
 
+    it("is rebuilt after a pack source changed, from the recompiled checker", () => {
+        const before = readMeta().key;
+        const source = path.join(ROOT, "policy-pack", "checker", "warmup.ts");
+        const now = new Date();
+        fs.utimesSync(source, now, now);
+        const r = guard([fixture("checker/advisory")]);
+        assert.strictEqual(r.status, 0, r.stderr);
+        const compiled = fs.statSync(path.join(ROOT, "dist", "policy-pack", "checker", "cli.js")).mtimeMs;
+        assert.ok(compiled >= now.getTime() - 1000, "the checker was not recompiled");
+        assert.notStrictEqual(readMeta().key, before);
+        assert.strictEqual(readMeta().ok, true);
+    });
+
     it("is rebuilt when its blob is missing", () => {
         fs.rmSync(BLOB);
         assert.strictEqual(guard([fixture("checker/advisory")]).status, 0);
