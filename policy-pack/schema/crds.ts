@@ -130,19 +130,22 @@ export function cacheDir(env: NodeJS.ProcessEnv = process.env): string | undefin
 }
 
 /**
- * Documents parsed before this process started, with the text they were parsed from, by file: filled only
- * by {@link preloadCrds} while the checker's start-up snapshot is built, so a run that starts from the
- * snapshot finds the CRDs already parsed whenever their files still hold the same text.
+ * Documents parsed before this process started, by the sha256 of their file's bytes: filled only by
+ * {@link preloadCrds} while the checker's start-up snapshot is built, so a run that starts from the
+ * snapshot finds the CRDs already parsed whenever their files still hold the same bytes.
  */
-const preloaded = new Map<string, { text: string; docs: unknown[] }>();
+const preloaded = new Map<string, unknown[]>();
+
+const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
 /** The documents of a YAML file, from the cache when its content was parsed before. */
 export function readDocuments(file: string): unknown[] {
-  const text = fs.readFileSync(file, "utf8");
-  const ready = preloaded.get(path.resolve(file));
-  // Comparing the text costs a fraction of hashing it.
-  if (ready && ready.text === text) return ready.docs;
-  const hash = createHash("sha256").update(text).digest("hex");
+  // The bytes are hashed as read; decoding them is left for when they were not parsed before.
+  const bytes = fs.readFileSync(file);
+  const ready = preloaded.size > 0 ? preloaded.get(sha256(bytes)) : undefined;
+  if (ready) return ready;
+  const text = bytes.toString("utf8");
+  const hash = sha256(text);
   const dir = cacheDir();
   const cached = dir && path.join(dir, `${hash}.json`);
   if (cached && fs.existsSync(cached)) {
@@ -240,7 +243,7 @@ export function preloadCrds(sources: string[] = crdSources()): KindSchema[] {
   for (const source of sources) {
     if (!fs.existsSync(source)) continue;
     for (const file of yamlFiles(source)) {
-      const text = fs.readFileSync(file, "utf8");
+      const bytes = fs.readFileSync(file);
       const docs = readDocuments(file);
       for (const crd of docs as (Crd | null)[]) {
         if (!crd || typeof crd !== "object") continue;
@@ -251,7 +254,7 @@ export function preloadCrds(sources: string[] = crdSources()): KindSchema[] {
         if (legacy?.openAPIV3Schema) legacy.openAPIV3Schema = withoutDescriptions(legacy.openAPIV3Schema);
         kinds.push(...kindsOfCrd(crd, file));
       }
-      preloaded.set(path.resolve(file), { text, docs });
+      preloaded.set(sha256(bytes), docs);
     }
   }
   return kinds;
