@@ -48,6 +48,14 @@ if (built === 0 || newestSource(pack) > built) {
     built = mtime(cli);
 }
 
+/**
+ * Node options of runs from the snapshot. --max-opt=2: V8's optimizing tiers stop at Maglev. A run lasts
+ * seconds at most, too short for TurboFan's compile time to pay back: measured, the checker uses about a
+ * fifth less CPU without it (1,000 to 50,000 objects), and its wall time drops with it. The snapshot is
+ * built with them too, so a Node that rejects one fails the build and the checker runs without both.
+ */
+const RUN_OPTIONS = ["--max-opt=2"];
+
 /** The snapshot to start from, building it when stale; undefined to run in this process. */
 function snapshot() {
     if (process.env.GUARD_SNAPSHOT === "off" || typeof process.execve !== "function") return undefined;
@@ -65,7 +73,7 @@ function snapshot() {
     let meta;
     try { meta = JSON.parse(fs.readFileSync(metaFile, "utf8")); } catch { /* none yet */ }
     if (meta?.key !== key || (meta.ok && mtime(blob) === 0)) {
-        const error = require("./snapshot-build").buildSnapshot(root, distChecker, blob);
+        const error = require("./snapshot-build").buildSnapshot(root, distChecker, blob, RUN_OPTIONS);
         meta = error ? { key, ok: false, error } : { key, ok: true };
         const tmp = `${metaFile}.${process.pid}.tmp`;
         try {
@@ -82,11 +90,8 @@ function snapshot() {
 const blob = snapshot();
 if (blob) {
     // Same pid, same stdio, same exit code; Node's own options (and preloads) carry over, after ours.
-    // --max-opt=2: V8's optimizing tiers stop at Maglev. A run lasts seconds at most, too short for
-    // TurboFan's compile time to pay back: measured, the checker uses about a fifth less CPU without it
-    // (1,000 to 50,000 objects), and its wall time drops with it.
     process.execve(process.execPath, [
-        process.execPath, "--max-opt=2", ...process.execArgv, "--snapshot-blob", blob, "--", `--guard-script=${__filename}`,
+        process.execPath, ...RUN_OPTIONS, ...process.execArgv, "--snapshot-blob", blob, "--", `--guard-script=${__filename}`,
         ...process.argv.slice(2),
     ], process.env);
 }

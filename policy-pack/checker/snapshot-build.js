@@ -8,10 +8,10 @@ const path = require("path");
 const { spawnSync } = require("child_process");
 
 /**
- * Builds `blob` from the compiled checker under `distChecker`. Returns undefined on success, else why not
- * (guard.js then runs the checker without a snapshot).
+ * Builds `blob` from the compiled checker under `distChecker`, with the Node `options` runs will use.
+ * Returns undefined on success, else why not (guard.js then runs the checker without a snapshot).
  */
-function buildSnapshot(root, distChecker, blob) {
+function buildSnapshot(root, distChecker, blob, options = []) {
     let esbuild;
     try {
         esbuild = require(require.resolve("esbuild", { paths: [root] }));
@@ -35,7 +35,7 @@ function buildSnapshot(root, distChecker, blob) {
             external: ["@kubernetes/client-node"],
             logLevel: "silent",
         });
-        const r = spawnSync(process.execPath, ["--snapshot-blob", tmpBlob, "--build-snapshot", bundle], {
+        const r = spawnSync(process.execPath, [...options, "--snapshot-blob", tmpBlob, "--build-snapshot", bundle], {
             cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
         });
         if (r.status !== 0) {
