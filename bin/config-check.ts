@@ -1,13 +1,14 @@
 /**
  * `npm run config:check -- Pulumi.<stack>.yaml [...]`: validates stack files the way the program does,
  * without the Pulumi CLI, the files their `istio-mesh:include` names included. Exit 0 when valid, 1 when a
- * file is invalid (one `<key path>: <problem>` line per problem, `<file>:<line>: ` before those of entries
- * from an included file), 2 when a stack file or an included file can't be read or parsed (with the line).
+ * file is invalid (one `<file>:<line>: <key path>: <problem>` line per problem, the stack file's line or the
+ * included file's), 2 when a stack file or an included file can't be read or parsed (with the line).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
-import { checkMeshConfig, formatProblems, PROJECT } from "../config";
+import { checkMeshConfig, formatProblems, Problem, PROJECT } from "../config";
+import { YamlSource } from "../config/yaml-source";
 import { INCLUDE_KEY, IncludeError, resolveIncludes } from "../config/include";
 
 /** Stands in for an encrypted value: it can't be decrypted here, and only its presence matters. */
@@ -110,6 +111,20 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
     return { raw, position };
 }
 
+/**
+ * Prefixes each problem of the stack file's own config with `<file>:<line>: `, the line of the deepest node
+ * of its key path found there. Problems already located (entries of included files) stay as they are.
+ */
+export function locateInStackFile(file: string, problems: Problem[]): Problem[] {
+    const source = YamlSource.parse(file, fs.readFileSync(file, "utf8"));
+    if (!(source instanceof YamlSource)) return problems;
+    return problems.map((p) => {
+        const m = new RegExp(`^${PROJECT}:([A-Za-z]+)(.*)$`).exec(p.key);
+        const line = m ? source.line(["config", `${PROJECT}:${m[1]}`], m[2]) : undefined;
+        return line === undefined ? p : { ...p, key: `${file}:${line}: ${p.key}` };
+    });
+}
+
 /** `{ secure: v1:... }` is how the CLI stores an encrypted value. */
 function replaceSecrets(value: unknown): unknown {
     if (Array.isArray(value)) {
@@ -150,7 +165,7 @@ export function main(args: string[]): number {
         }
         const { problems } = checkMeshConfig(raw);
         if (problems.length > 0) {
-            process.stdout.write(`${formatProblems(problems)}\n`);
+            process.stdout.write(`${formatProblems(locateInStackFile(file, problems))}\n`);
             status = 1;
         } else {
             process.stdout.write(`${file}: valid\n`);

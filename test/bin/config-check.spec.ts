@@ -26,16 +26,26 @@ describe("npm run config:check", function () {
         assert.deepStrictEqual([r.status, r.stdout], [0, `${r.file}: valid\n`]);
     });
 
-    it("exits 1 with one line per problem", () => {
+    it("exits 1 with one line per problem, at the line of the key it names", () => {
         const r = check("config:\n  istio-mesh:controlPlane:\n    replicas: two\n  istio-mesh:outboundTraffic: DENY\n");
         assert.deepStrictEqual(
             [r.status, r.stdout],
             [
                 1,
-                'istio-mesh:controlPlane.replicas: must be an integer >= 1 (got "two")\n' +
-                    'istio-mesh:outboundTraffic: must be one of ALLOW_ANY, REGISTRY_ONLY (got "DENY")\n',
+                `${r.file}:3: istio-mesh:controlPlane.replicas: must be an integer >= 1 (got "two")\n` +
+                    `${r.file}:4: istio-mesh:outboundTraffic: must be one of ALLOW_ANY, REGISTRY_ONLY (got "DENY")\n`,
             ],
         );
+    });
+
+    it("names the line of a list item a problem's key path reaches", () => {
+        const r = check("config:\n  istio-mesh:namespaces:\n    shop:\n      allow:\n        - from: web\n        - from: 42\n");
+        assert.match(r.stdout, new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:6: istio-mesh:namespaces\\.shop\\.allow\\[1\\]\\.from: `));
+    });
+
+    it("names the line of the deepest key found when the problem is a missing key", () => {
+        const r = check("config:\n  istio-mesh:outboundTraffic: ALLOW_ANY\n  istio-mesh:certificates:\n    acme: {}\n");
+        assert.match(r.stdout, new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4: istio-mesh:certificates\\.acme\\.email: `));
     });
 
     it("exits 2 naming the line of a YAML syntax error", () => {
