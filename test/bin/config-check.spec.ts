@@ -18,6 +18,11 @@ function check(text: string): { status: number | null; stdout: string; stderr: s
     return { status: run.status, stdout: run.stdout, stderr: run.stderr, file };
 }
 
+/** `text` begins with `prefix` (the failure shows both). */
+function assertStartsWith(text: string, prefix: string): void {
+    assert.strictEqual(text.slice(0, prefix.length), prefix);
+}
+
 describe("npm run config:check", function () {
     this.timeout(30000);
 
@@ -40,18 +45,18 @@ describe("npm run config:check", function () {
 
     it("names the line of a list item a problem's key path reaches", () => {
         const r = check("config:\n  istio-mesh:namespaces:\n    shop:\n      allow:\n        - from: web\n        - from: 42\n");
-        assert.match(r.stdout, new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:6: istio-mesh:namespaces\\.shop\\.allow\\[1\\]\\.from: `));
+        assertStartsWith(r.stdout, `${r.file}:6: istio-mesh:namespaces.shop.allow[1].from: `);
     });
 
     it("names the line of the deepest key found when the problem is a missing key", () => {
         const r = check("config:\n  istio-mesh:outboundTraffic: ALLOW_ANY\n  istio-mesh:certificates:\n    acme: {}\n");
-        assert.match(r.stdout, new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4: istio-mesh:certificates\\.acme\\.email: `));
+        assertStartsWith(r.stdout, `${r.file}:4: istio-mesh:certificates.acme.email: `);
     });
 
     it("exits 2 naming the line of a YAML syntax error", () => {
         const r = check("config:\n  istio-mesh:istio:\n    version: [1.30.3\n");
         assert.strictEqual(r.status, 2);
-        assert.match(r.stderr, new RegExp(`^${r.file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}:4:1: `));
+        assertStartsWith(r.stderr, `${r.file}:4:1: `);
     });
 
     it("exits 2 naming the line of a duplicated key", () => {
