@@ -99,7 +99,7 @@ build() { # build <tool> <cache dir>: go build from the wrapper module into <cac
       chmod u+w "$work"/*.json ;;
   esac
   log "$tool $version: building from the Go module proxy (first run only; about 10-25 minutes on 2 cores; log: $logf)"
-  if ! (cd "$work" && GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN=local CGO_ENABLED=0 \
+  if ! (cd "$work" && GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN=local \
       nice -n 5 go build -trimpath -ldflags "$ldflags" -o "$work/out/$(binary_of "$tool")" "$pkg") >"$logf" 2>&1; then
     tail -n 30 "$logf" >&2
     log "$tool: build FAILED (log: $logf)"
