@@ -53,6 +53,29 @@ export type CrossCheck = (config: MeshConfig, report: (key: string, message: str
 
 const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
 
+/**
+ * Keys whose values are secrets. Pulumi keeps a secret encrypted in the stack file (`secure: v1:...`) only when
+ * it was set with `--secret`; written in plain text, it would sit readable in Git and in the state.
+ */
+export const SECRET_SECTIONS: readonly SectionName[] = ["kialiOidcClientSecret"];
+
+/** How the caller tells whether a section's value was stored encrypted (a `secure:` value of the stack file). */
+export interface SecretInfo {
+    isSecret: (section: string) => boolean;
+}
+
+function checkSecrets(raw: Readonly<Record<string, unknown>>, secrets: SecretInfo, problems: Problem[]): void {
+    for (const section of SECRET_SECTIONS) {
+        const value = raw[section];
+        if (value !== undefined && value !== "" && !secrets.isSecret(section)) {
+            problems.push({
+                key: `${PROJECT}:${section}`,
+                message: `is a secret but is stored in plain text: set it encrypted with pulumi config set --secret ${PROJECT}:${section} <value> (and remove the plain value from the stack file and its Git history)`,
+            });
+        }
+    }
+}
+
 /** Every config key the project understands, in the order the README documents them. */
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
 
@@ -60,8 +83,12 @@ export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
  * Parses raw stack config (section name to value, as `pulumi config` holds it) into a `MeshConfig`,
  * or lists every problem found. Pure: no I/O, no Pulumi runtime.
  */
-export function checkMeshConfig(raw: Readonly<Record<string, unknown>>): { config?: MeshConfig; problems: Problem[] } {
+export function checkMeshConfig(
+    raw: Readonly<Record<string, unknown>>,
+    secrets?: SecretInfo,
+): { config?: MeshConfig; problems: Problem[] } {
     const problems: Problem[] = [];
+    if (secrets) checkSecrets(raw, secrets, problems);
     for (const key of Object.keys(raw)) {
         if (!(key in SECTIONS)) {
             const near = closest(key, SECTION_NAMES);
@@ -86,8 +113,8 @@ export function checkMeshConfig(raw: Readonly<Record<string, unknown>>): { confi
 }
 
 /** Like `checkMeshConfig`, but throws a `ConfigError` listing every problem. */
-export function parseMeshConfig(raw: Readonly<Record<string, unknown>>): MeshConfig {
-    const { config, problems } = checkMeshConfig(raw);
+export function parseMeshConfig(raw: Readonly<Record<string, unknown>>, secrets?: SecretInfo): MeshConfig {
+    const { config, problems } = checkMeshConfig(raw, secrets);
     if (!config) {
         throw new ConfigError(problems);
     }

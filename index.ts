@@ -10,13 +10,17 @@ import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
 import { Observability } from "./components/observability";
 import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
-import { ConfigError, MeshConfig, parseMeshConfig, rawFromPulumiConfig } from "./config";
+import { ConfigError, MeshConfig, parseMeshConfig, PROJECT, rawFromPulumiConfig } from "./config";
 import { checkChartDirectory } from "./config/environment";
 import { gatewayIdentities } from "./config/ingress";
 
+/** Whether the engine handed the program this key as a secret (the SDK exports it untyped). */
+const isConfigSecret = (key: string): boolean =>
+    (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret?.(key) ?? false;
+
 function loadConfig(): MeshConfig {
     try {
-        const config = parseMeshConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()));
+        const config = parseMeshConfig(rawFromPulumiConfig(pulumi.runtime.allConfig()), { isSecret: (section) => isConfigSecret(`${PROJECT}:${section}`) });
         const problems = checkChartDirectory(config.istio, process.cwd());
         if (problems.length > 0) {
             throw new ConfigError(problems);

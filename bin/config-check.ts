@@ -6,8 +6,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLError, YAMLMap } from "yaml";
 import { checkMeshConfig, formatProblems, Problem, PROJECT } from "../config";
+import { checkChartDirectory } from "../config/environment";
 import { YamlSource } from "../config/yaml-source";
 import { INCLUDE_KEY, IncludeError, resolveIncludes } from "../config/include";
 
@@ -77,7 +78,7 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
     if (doc.errors.length > 0) {
         const e = doc.errors[0];
         const at = e.linePos?.[0];
-        throw new StackFileError(`${file}${at ? `:${at.line}:${at.col}` : ""}: ${e.message.split("\n")[0]}`);
+        throw new StackFileError(`${file}${at ? `:${at.line}:${at.col}` : ""}: ${yamlProblem(text, e)}`);
     }
     const root = doc.contents;
     if (root === null) {
@@ -109,6 +110,19 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
         return at === undefined ? undefined : lines.linePos(at);
     };
     return { raw, position };
+}
+
+/**
+ * A YAML parse error as one sentence: without the parser's own " at line L, column C:" (the caller puts the
+ * position first) and, for a repeated key, naming the key.
+ */
+export function yamlProblem(text: string, e: YAMLError): string {
+    if (e.code === "DUPLICATE_KEY") {
+        // The error points at the key's first character; the key runs to its closing quote or to ": ".
+        const key = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n]*?(?=:(?:\s|$)))/m.exec(text.slice(e.pos[0]))?.[0].trim() ?? "";
+        return `duplicate key ${JSON.stringify(key.replace(/^["']|["']$/g, ""))}: a key may appear once in a map`;
+    }
+    return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
 }
 
 /**
@@ -163,7 +177,9 @@ export function main(args: string[]): number {
             }
             throw err;
         }
-        const { problems } = checkMeshConfig(raw);
+        const { config, problems } = checkMeshConfig(raw, { isSecret: (section) => raw[section] === SECRET_PLACEHOLDER });
+        // As the program does at start: a local chart directory must exist and hold istio.version's charts.
+        if (config) problems.push(...checkChartDirectory(config.istio, projectDirectory(file)));
         if (problems.length > 0) {
             process.stdout.write(`${formatProblems(locateInStackFile(file, problems))}\n`);
             status = 1;

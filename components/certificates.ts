@@ -46,6 +46,28 @@ export function gatewayCertificateSpec(g: GatewayConfig, issuerName: string, c: 
     };
 }
 
+/** The Certificate spec of the in-cluster internal CA root, signed by its self-signed ClusterIssuer. */
+export function clusterRootCaSpec(c: CertificatesConfig, secretName: string): Record<string, unknown> {
+    const ca = c.internalCa;
+    return {
+        isCA: true,
+        commonName: `${ca.organization} internal CA`,
+        subject: { organizations: [ca.organization] },
+        secretName,
+        duration: `${ca.validityHours}h`,
+        privateKey: ca.algorithm === "ECDSA" ? { algorithm: "ECDSA", size: 256 } : { algorithm: "RSA", size: 4096 },
+        issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: `${ca.issuerName}-selfsigned` },
+    };
+}
+
+interface InternalRoot {
+    /** What the CA ClusterIssuer waits for: the Secret or the Certificate that fills it. */
+    resource: pulumi.Resource;
+    secretName: string;
+    /** The root certificate when the stack knows it (`state`); in-cluster roots are read from their Secret. */
+    certPem?: pulumi.Output<string>;
+}
+
 export interface CertificatesArgs {
     certificates: CertificatesConfig;
     /** The namespace gateway pods read their certificates from. */
@@ -59,7 +81,8 @@ export interface CertificatesArgs {
 /**
  * cert-manager issuers and the gateways' certificates. The ACME ClusterIssuer (Let's Encrypt staging or
  * production) and the IngressClass its HTTP-01 solver uses; the internal CA (root generated with
- * @pulumi/tls, key only as a Pulumi secret in a Secret in cert-manager's namespace) and its ClusterIssuer;
+ * @pulumi/tls, key only as a Pulumi secret in a Secret in cert-manager's namespace, or made by cert-manager
+ * itself: `internalCa.root`) and its ClusterIssuer;
  * then one Certificate per gateway, in the namespace the gateway pods read secrets from.
  */
 export class Certificates extends pulumi.ComponentResource {
@@ -97,33 +120,16 @@ export class Certificates extends pulumi.ComponentResource {
         const needsInternalCa = args.gateways.some((g) => g.issuer === "internal");
         if (needsInternalCa) {
             const caOpts = { ...childOpts, protect: args.protect };
-            const ca = rootCa(
-                `${name}-internal-ca`,
-                {
-                    subject: { commonName: `${c.internalCa.organization} internal CA`, organization: c.internalCa.organization },
-                    algorithm: c.internalCa.algorithm,
-                    validityHours: c.internalCa.validityHours,
-                },
-                caOpts,
-            );
-            const secret = new k8s.core.v1.Secret(
-                `${name}-internal-ca-secret`,
-                {
-                    metadata: { name: c.internalCa.issuerName, namespace: c.namespace },
-                    type: "kubernetes.io/tls",
-                    stringData: { "tls.crt": ca.certPem, "tls.key": ca.keyPem },
-                },
-                caOpts,
-            );
+            const ca = c.internalCa.root === "state" ? this.stateRootCa(name, c, caOpts) : this.clusterRootCa(name, c, caOpts, args.dependsOn);
             issuers.internal = new k8s.apiextensions.CustomResource(
                 `${name}-internal-ca-issuer`,
                 {
                     apiVersion: "cert-manager.io/v1",
                     kind: "ClusterIssuer",
                     metadata: { name: c.internalCa.issuerName },
-                    spec: { ca: { secretName: c.internalCa.issuerName } },
+                    spec: { ca: { secretName: ca.secretName } },
                 },
-                { parent: this, dependsOn: [...args.dependsOn, secret] },
+                { parent: this, dependsOn: [...args.dependsOn, ca.resource] },
             );
             this.internalCaCertPem = ca.certPem;
         }
@@ -150,5 +156,63 @@ export class Certificates extends pulumi.ComponentResource {
         }
         this.issuers = [c.acme?.issuerName, needsInternalCa ? c.internalCa.issuerName : undefined].filter((n): n is string => n !== undefined);
         this.registerOutputs({ secretNames: this.secretNames, issuers: this.issuers, internalCaCertPem: this.internalCaCertPem });
+    }
+
+    /** The root generated with @pulumi/tls: its key is a secret in the stack's state, copied into a Secret. */
+    private stateRootCa(name: string, c: CertificatesConfig, opts: pulumi.CustomResourceOptions): InternalRoot {
+        const ca = rootCa(
+            `${name}-internal-ca`,
+            {
+                subject: { commonName: `${c.internalCa.organization} internal CA`, organization: c.internalCa.organization },
+                algorithm: c.internalCa.algorithm,
+                validityHours: c.internalCa.validityHours,
+            },
+            opts,
+        );
+        const resource = new k8s.core.v1.Secret(
+            `${name}-internal-ca-secret`,
+            {
+                metadata: { name: c.internalCa.issuerName, namespace: c.namespace },
+                type: "kubernetes.io/tls",
+                stringData: { "tls.crt": ca.certPem, "tls.key": ca.keyPem },
+            },
+            opts,
+        );
+        return { resource, secretName: c.internalCa.issuerName, certPem: ca.certPem };
+    }
+
+    /**
+     * The root made by cert-manager in the cluster: a self-signed ClusterIssuer signs a CA Certificate whose key
+     * never leaves the cluster. Its Secret has its own name (`<issuer>-root`), so that a stack moving from `state`
+     * never deletes a Secret that cert-manager has just written.
+     */
+    private clusterRootCa(
+        name: string,
+        c: CertificatesConfig,
+        opts: pulumi.CustomResourceOptions,
+        dependsOn: pulumi.Input<pulumi.Resource>[],
+    ): InternalRoot {
+        const selfSigned = new k8s.apiextensions.CustomResource(
+            `${name}-internal-ca-selfsigned`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "ClusterIssuer",
+                metadata: { name: `${c.internalCa.issuerName}-selfsigned` },
+                spec: { selfSigned: {} },
+            },
+            opts,
+        );
+        const secretName = `${c.internalCa.issuerName}-root`;
+        const resource = new k8s.apiextensions.CustomResource(
+            `${name}-internal-ca-certificate`,
+            {
+                apiVersion: "cert-manager.io/v1",
+                kind: "Certificate",
+                metadata: { name: secretName, namespace: c.namespace },
+                spec: clusterRootCaSpec(c, secretName),
+            },
+            { ...opts, dependsOn: [...dependsOn, selfSigned] },
+        );
+        return { resource, secretName };
     }
 }

@@ -17,7 +17,15 @@ export interface AcmeConfig {
     issuerName: string;
 }
 
+/**
+ * Where the internal CA's root key lives. `state`: generated with @pulumi/tls, kept as a secret in the stack's
+ * state (survives the cluster) and written to a Secret; `cert-manager`: a self-signed ClusterIssuer signs a CA
+ * Certificate, so the key exists only in the cluster and the stack needs no tls provider.
+ */
+export type InternalCaRoot = "state" | "cert-manager";
+
 export interface InternalCaConfig {
+    root: InternalCaRoot;
     organization: string;
     algorithm: "RSA" | "ECDSA";
     validityHours: number;
@@ -45,7 +53,7 @@ export const LETS_ENCRYPT: Record<AcmeEnvironment, string> = {
 export const CERTIFICATES_DEFAULTS = {
     namespace: "cert-manager",
     acmeEnvironment: "staging" as AcmeEnvironment,
-    internalCa: { organization: "istio-mesh", algorithm: "ECDSA" as const, validityHours: 87600, issuerName: "istio-mesh-internal-ca" },
+    internalCa: { root: "state" as InternalCaRoot, organization: "istio-mesh", algorithm: "ECDSA" as const, validityHours: 87600, issuerName: "istio-mesh-internal-ca" },
     // Let's Encrypt's own lifetime (90 days), renewed with a month to spare.
     duration: "2160h",
     renewBefore: "720h",
@@ -113,11 +121,12 @@ function parseAcme(f: Field): AcmeConfig | undefined {
 
 function parseInternalCa(f: Field): InternalCaConfig {
     const d = CERTIFICATES_DEFAULTS.internalCa;
-    const o = f.object(["organization", "algorithm", "validityHours"]);
+    const o = f.object(["root", "organization", "algorithm", "validityHours"]);
     if (!o) {
         return { ...d };
     }
     return {
+        root: o.root.string(d.root, { oneOf: ["state", "cert-manager"] }) as InternalCaRoot,
         organization: o.organization.string(d.organization, { pattern: /\S/, patternHint: "a non-empty organisation name" }),
         algorithm: o.algorithm.string(d.algorithm, { oneOf: ["RSA", "ECDSA"] }) as "RSA" | "ECDSA",
         validityHours: o.validityHours.integer(d.validityHours, { min: 24 }),

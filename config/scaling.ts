@@ -24,7 +24,7 @@ export function parseScaling(replicas: Field, autoscale: Field, d: AutoscaleDefa
     const min = a.min.integer(d.min, { min: 1 });
     const max = a.max.integer(Math.max(d.max, min), { min: 1 });
     if (max < min) {
-        a.max.problem(`must be >= autoscale.min (${min})`);
+        a.max.problem(`must be >= autoscale.min (${min}) (got ${max})`);
     }
     return { kind: "autoscale", min, max, targetCpu: a.targetCpu.integer(d.targetCpu, { min: 1, max: 100 }) };
 }

@@ -2,10 +2,12 @@
 # npm run render: renders the whole mesh of the `local` stack to YAML in rendered/ with the real Pulumi engine,
 # the Kubernetes provider in render mode and the policy pack enforced. No cluster and no kubeconfig are used.
 #
-#   npm run render [-- <extra pulumi up flags>]
+#   npm run render [-- --diff]
 #
 #   ISTIO_MESH_STACK   stack to render (default local; its Pulumi.<stack>.yaml sets kubernetes:renderYamlToDirectory)
-# The toolchain comes from scripts/pulumi-env.sh (installed tools first, then the cache; docs/render.md).
+# The engine comes from scripts/pulumi-env.sh: installed tools, else the cache, else a build from the Go module
+# proxy on the first run (about 25 minutes on 2 cores; docs/render.md). The program runs inline through the
+# Automation API (bin/stack.ts), so no Node.js language host is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO=$(pwd)
@@ -16,12 +18,9 @@ if [[ ! -d node_modules/@pulumi/pulumi ]]; then
   echo "render: installing node_modules (npm ci --ignore-scripts)"
   npm ci --ignore-scripts --no-audit --no-fund >/dev/null
 fi
-# istioctl is for the e2e tests only; rendering needs the engine and the three plugins.
-export ISTIO_MESH_ENV_TOOLS=${ISTIO_MESH_ENV_TOOLS:-pulumi kubernetes tls random}
 if ! source scripts/pulumi-env.sh; then
-  echo "render: FAILED: the Pulumi toolchain is not available. Needed: the Pulumi CLI with the Node.js language host" \
-    "(pulumi, pulumi-language-nodejs) and the provider plugins kubernetes, tls and random at the @pulumi/* npm versions," \
-    "on PATH or in ~/.cache/istio-mesh/tools (the line above names what is missing). See docs/render.md." >&2
+  echo "render: FAILED: the Pulumi engine is not available (the toolchain line above says what is missing;" \
+    "docs/render.md)." >&2
   exit 1
 fi
 
@@ -30,23 +29,19 @@ out=$(sed -n 's/^  kubernetes:renderYamlToDirectory: *//p' "Pulumi.$STACK.yaml" 
 [[ -n $out ]] || { echo "render: Pulumi.$STACK.yaml sets no kubernetes:renderYamlToDirectory" >&2; exit 1; }
 [[ $out == /* ]] || out="$REPO/$out"
 
-if pulumi stack select "$STACK" >/dev/null 2>&1; then
-  # The provider writes a file only when its resource changes: with the files gone but the state kept, an up would
-  # report no changes and write nothing. Start the stack's state afresh then (its config file is kept).
+# The provider writes a file only when its resource changes: with the files gone but the state kept, an up would
+# report no changes and write nothing. Start the stack's state afresh then (its config file is kept).
+if pulumi stack ls --json 2>/dev/null | grep -q "\"name\": \"$STACK\""; then
   if [[ ! -d $out || -z $(ls -A "$out" 2>/dev/null) ]]; then
     echo "render: $out is empty, so the state of stack $STACK is discarded and everything is rendered again"
     pulumi stack rm "$STACK" --yes --force --preserve-config >/dev/null
-    pulumi stack init "$STACK" >/dev/null 2>&1
   fi
-else
-  pulumi stack init "$STACK" >/dev/null 2>&1
 fi
 start=$SECONDS
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-export PULUMI_NODEJS_TRANSPILE_ONLY=true
 set +e
-pulumi up --yes --stack "$STACK" --policy-pack policy-pack --suppress-progress --color never "$@" 2>&1 | tee "$log"
+node -r ts-node/register/transpile-only bin/stack.ts up --stack "$STACK" "$@" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
 elapsed=$((SECONDS - start))
@@ -57,7 +52,7 @@ echo "== render summary (stack $STACK, ${elapsed}s) =="
 mandatory=$({ grep '\[mandatory\]' "$log" || true; } | sed 's/^ *//' | sort -u | wc -l)
 advisory=$({ grep '\[advisory\]' "$log" || true; } | sed 's/^ *//' | sort -u | wc -l)
 if [[ $rc -ne 0 ]]; then
-  echo "pulumi up FAILED (exit $rc); mandatory policy violations: $mandatory"
+  echo "up FAILED (exit $rc); mandatory policy violations: $mandatory"
   exit "$rc"
 fi
 echo "policy pack istio-mesh-guard: enforced, $mandatory mandatory violation(s), $advisory advisory (listed above)"

@@ -1,154 +1,179 @@
 #!/usr/bin/env bash
-# Finds the offline Pulumi toolchain (CLI + Node.js language host, kubernetes/tls/random provider plugins, istioctl)
-# and prints where each tool is. Builds only istioctl, from the Go module proxy.
+# Provides the real Pulumi engine for `npm run render` and the e2e tests, and istioctl for the e2e tests:
+# installed tools when a complete install exists, else builds from the Go module proxy, cached and reused.
 #
-#   scripts/toolchain.sh [all | pulumi kubernetes tls random istioctl ...]
+#   scripts/toolchain.sh [--no-build] [all | pulumi kubernetes istioctl tls random ...]
 #
-# Output (stdout): one line per tool, `<tool>\t<npm version>\t<bin dir>\t<installed|built:<source version>>`;
-# notes go to stderr. Exit 1, naming every missing tool, when one cannot be found.
+# Output (stdout): one line per tool, `<tool>\t<version>\t<bin dir>\t<installed|built>`; progress and notes go
+# to stderr. Exit 1, naming every missing tool, when one can be neither found nor built.
 #
-# Where a tool is looked for, in order:
-#   1. installed: `pulumi` with `pulumi-language-nodejs` on PATH; a provider plugin already installed in
-#      $PULUMI_HOME (default ~/.pulumi) at the npm package's version; `istioctl` on PATH;
-#   2. the cache: $ISTIO_MESH_TOOLS/<tool>-<version>/bin (default ~/.cache/istio-mesh/tools), newest version first;
-#   3. istioctl only: `go install` from the Go module proxy, into the cache.
-# The module proxy serves neither the Pulumi language host nor the provider plugins (docs/render.md), so the
-# Pulumi CLI and plugins are never built here: install them (docs/render.md says how) or use a warm cache.
+# Where each tool comes from, in order:
+#   1. installed: a complete Pulumi install (`pulumi` and `pulumi-language-nodejs` on PATH) with its provider
+#      plugins in $PULUMI_HOME (default ~/.pulumi) at the @pulumi/* npm versions; `istioctl` on PATH;
+#   2. the cache, $ISTIO_MESH_TOOLS (default ~/.cache/istio-mesh/tools)/<tool>-<version>-<recipe hash>;
+#   3. pulumi, kubernetes and istioctl only: built with Go from this repository's pinned wrapper modules
+#      (toolchain/<tool>/go.mod and go.sum) into the cache. Missing ones build in parallel. The first build takes
+#      about 25 minutes on 2 cores; later runs reuse the cache in well under a second.
+# The tls and random providers cannot be built here (the module proxy does not serve them): they are used only
+# when installed, and the features that need them are outside the `local` stack (docs/render.md).
 set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS_DIR=${ISTIO_MESH_TOOLS:-$HOME/.cache/istio-mesh/tools}
-ISTIO_VERSION=${ISTIO_MESH_ISTIO_VERSION:-1.30.3}
-# Istio publishes no Go module tags, so the proxy serves pseudo-versions only. The release commit of 1.30.3 is
-# tried first; when the proxy refuses it, the newest pseudo-version it serves (`@latest`, Istio master) is used.
-ISTIO_COMMIT=${ISTIO_MESH_ISTIO_COMMIT:-56df41f63e513f834c9a3af33d8aed82d1d961f2}
+RECIPES="$REPO_DIR/toolchain"
+[[ -x /usr/local/go/bin/go ]] && PATH="$PATH:/usr/local/go/bin"
 
 log() { printf '%s\n' "toolchain: $*" >&2; }
 
-npm_version() { # npm_version <name>: version of @pulumi/<name> as installed, else as pinned in package.json
-  local f="$REPO_DIR/node_modules/@pulumi/$1/package.json" v=""
-  [[ -f $f ]] && v=$(sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' "$f" | head -n1)
-  [[ -n $v ]] || v=$(sed -n "s/.*\"@pulumi\/$1\": *\"[^0-9]*\([0-9][^\"]*\)\".*/\1/p" "$REPO_DIR/package.json" | head -n1)
-  printf '%s\n' "${v#v}"
+npm_version() { # npm_version <name>: the version of @pulumi/<name> pinned in package.json
+  sed -n "s/.*\"@pulumi\/$1\": *\"[^0-9]*\([0-9][^\"]*\)\".*/\1/p" "$REPO_DIR/package.json" | head -n1
 }
 
-label_of() { case $1 in istioctl) echo "$ISTIO_VERSION" ;; *) npm_version "$1" ;; esac; }
+module_version() { # module_version <recipe> <module path>: the version a wrapper go.mod requires
+  sed -n "s#^[[:space:]]*\(require \)\{0,1\}$2 \(v[^ ]*\).*#\2#p" "$RECIPES/$1/go.mod" | head -n1
+}
 
-binaries_of() {
+version_of() {
   case $1 in
-    pulumi) echo "pulumi pulumi-language-nodejs" ;;
-    istioctl) echo istioctl ;;
-    *) echo "pulumi-resource-$1" ;;
+    pulumi) module_version pulumi github.com/pulumi/pulumi/pkg/v3 ;;
+    istioctl) module_version istioctl istio.io/istio ;;
+    *) npm_version "$1" ;;
   esac
 }
 
-in_cache() { [[ $1 == "$TOOLS_DIR"/* ]]; }
+binary_of() { case $1 in pulumi | istioctl) echo "$1" ;; *) echo "pulumi-resource-$1" ;; esac; }
+
+buildable() { [[ $1 == pulumi || $1 == kubernetes || $1 == istioctl ]]; }
+
+recipe_hash() { # a change to the wrapper module or its go.sum makes a new cache entry
+  cat "$RECIPES/$1"/* | sha256sum | cut -c1-12
+}
+
+cache_dir() { echo "$TOOLS_DIR/$1-$(version_of "$1")-$(recipe_hash "$1")"; }
 
 installed_dir() { # installed_dir <tool>: a directory holding an installed tool (outside the cache), or nothing
   local tool=$1 p home
   case $tool in
     pulumi)
       p=$(command -v pulumi 2>/dev/null) || return 1
-      in_cache "$p" && return 1
+      [[ $p == "$TOOLS_DIR"/* ]] && return 1
       command -v pulumi-language-nodejs >/dev/null 2>&1 || [[ -x $(dirname "$p")/pulumi-language-nodejs ]] || return 1
       dirname "$p" ;;
     istioctl)
       p=$(command -v istioctl 2>/dev/null) || return 1
-      in_cache "$p" && return 1
+      [[ $p == "$TOOLS_DIR"/* ]] && return 1
       dirname "$p" ;;
     *)
       home=${PULUMI_HOME:-$HOME/.pulumi}
-      in_cache "$home" && return 1
-      p="$home/plugins/resource-$tool-v$(npm_version "$tool")"
+      [[ $home == "$TOOLS_DIR"/* ]] && return 1
+      p="$home/plugins/resource-$tool-v$(version_of "$tool")"
       [[ -x $p/pulumi-resource-$tool ]] || return 1
       echo "$p" ;;
   esac
 }
 
-cached_dir() { # cached_dir <tool>: the newest complete <tool>-<version> directory in the cache, or nothing
-  local tool=$1 d b ok
-  while IFS= read -r d; do
-    [[ -d $d/bin && $d != *.tmp.* ]] || continue
-    ok=1
-    for b in $(binaries_of "$tool"); do [[ -x $d/bin/$b ]] || ok=0; done
-    [[ $ok == 1 ]] && { echo "$d"; return 0; }
-  done < <(ls -d "$TOOLS_DIR/$tool"-* 2>/dev/null | sort -rV)
-  return 1
-}
-
-source_version() { # version recorded in BUILD-INFO, else the directory's suffix
-  local d=$1 tool=$2 v=""
-  [[ -f $d/BUILD-INFO ]] && v=$(sed -n 's/^source_version=//p' "$d/BUILD-INFO")
-  echo "${v:-${d##*/$tool-}}"
-}
-
-build_istioctl() { # go install from the module proxy; prints the cache dir
-  command -v go >/dev/null || { log "istioctl: go is needed to build it"; return 1; }
-  local v="" candidate
-  for candidate in "$ISTIO_COMMIT" latest; do
-    v=$(GOFLAGS=-mod=mod go list -m -f '{{.Version}}' "istio.io/istio@$candidate" 2>/dev/null) &&
-      go mod download "istio.io/istio@$v" >/dev/null 2>&1 && break
-    log "istioctl: the module proxy does not serve istio.io/istio@$candidate"; v=""
-  done
-  [[ -n $v ]] || return 1
-  local final="$TOOLS_DIR/istioctl-$v" tmp="$TOOLS_DIR/istioctl-$v.tmp.$$" start=$SECONDS
-  mkdir -p "$TOOLS_DIR/logs" "$tmp/bin"
-  log "istioctl: building istio.io/istio@$v (log: $TOOLS_DIR/logs/istioctl-$v.log)"
-  # Without a build version istioctl reports "unknown"; record which source it is.
-  if ! GOBIN="$tmp/bin" GOFLAGS=-buildvcs=false GOTOOLCHAIN=local nice -n 10 go install -p 2 -trimpath \
-      -ldflags "-s -w -X istio.io/istio/pkg/version.buildVersion=$v" \
-      "istio.io/istio/istioctl/cmd/istioctl@$v" >"$TOOLS_DIR/logs/istioctl-$v.log" 2>&1; then
-    tail -n 30 "$TOOLS_DIR/logs/istioctl-$v.log" >&2; rm -rf "$tmp"; return 1
+build() { # build <tool> <cache dir>: go build from the wrapper module into <cache dir>/bin
+  local tool=$1 final=$2 version work logf start=$SECONDS
+  version=$(version_of "$tool")
+  command -v go >/dev/null || { log "$tool: Go is needed to build it (https://go.dev/doc/install)"; return 1; }
+  mkdir -p "$TOOLS_DIR/logs"
+  work=$(mktemp -d "$TOOLS_DIR/.build-$tool.XXXXXX")
+  logf="$TOOLS_DIR/logs/$tool-$version.log"
+  cp "$RECIPES/$tool"/* "$work/"
+  local pkg ldflags="-s -w"
+  case $tool in
+    pulumi)
+      pkg=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+      ldflags+=" -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" ;;
+    istioctl)
+      pkg=istio.io/istio/istioctl/cmd/istioctl
+      ldflags+=" -X istio.io/istio/pkg/version.buildVersion=$version" ;;
+    kubernetes)
+      pkg=.
+      ldflags+=" -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$version"
+      # The provider's committed schema and mapping, embedded by toolchain/kubernetes/main.go.
+      local mod
+      mod=$(cd "$work" && go mod download -json github.com/pulumi/pulumi-kubernetes/provider/v4 | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+      [[ -n $mod ]] || { log "kubernetes: the provider module could not be downloaded"; return 1; }
+      cp "$mod/cmd/pulumi-resource-kubernetes/schema.json" "$mod/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$work/"
+      chmod u+w "$work"/*.json ;;
+  esac
+  log "$tool $version: building from the Go module proxy (first run only; about 10-25 minutes on 2 cores; log: $logf)"
+  if ! (cd "$work" && GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN=local \
+      nice -n 5 go build -trimpath -ldflags "$ldflags" -o "$work/out/$(binary_of "$tool")" "$pkg") >"$logf" 2>&1; then
+    tail -n 30 "$logf" >&2
+    log "$tool: build FAILED (log: $logf)"
+    rm -rf "$work"
+    return 1
   fi
-  printf 'tool=istioctl\nsource_version=%s\nnpm_version=%s\nbuilt=%s\ngo=%s\n' "$v" "$ISTIO_VERSION" \
-    "$(date -u +%FT%TZ)" "$(go env GOVERSION)" >"$tmp/BUILD-INFO"
-  rm -rf "$final"; mv "$tmp" "$final"
-  log "istioctl: built in $((SECONDS - start))s"
-  echo "$final"
+  mkdir -p "$work/dist/bin"
+  mv "$work/out/$(binary_of "$tool")" "$work/dist/bin/"
+  printf 'tool=%s\nversion=%s\nrecipe=%s\nbuilt=%s\ngo=%s\nseconds=%s\n' "$tool" "$version" "$(recipe_hash "$tool")" \
+    "$(date -u +%FT%TZ)" "$(go env GOVERSION)" "$((SECONDS - start))" >"$work/dist/BUILD-INFO"
+  rm -rf "$final"
+  mv "$work/dist" "$final"
+  rm -rf "$work"
+  log "$tool $version: built in $((SECONDS - start)) s"
+}
+
+locked_build() { # one build per tool at a time, across processes; a build finished meanwhile is reused
+  local tool=$1 dir=$2 fd
+  mkdir -p "$TOOLS_DIR"
+  exec {fd}>"$TOOLS_DIR/.lock-$tool"
+  flock "$fd"
+  [[ -x $dir/bin/$(binary_of "$tool") ]] || build "$tool" "$dir"
 }
 
 main() {
-  local tools=() t d label missing=() lines=()
+  local tools=() build_allowed=1 t d
   while [[ $# -gt 0 ]]; do
     case $1 in
-      --prefer-installed) ;; # installed tools always come first now; accepted for older callers
-      -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
-      all) tools+=(pulumi kubernetes tls random istioctl) ;;
-      pulumi|kubernetes|tls|random|istioctl) tools+=("$1") ;;
-      *) log "error: unknown argument '$1' (expected: all, pulumi, kubernetes, tls, random, istioctl)"; exit 1 ;;
+      --no-build) build_allowed=0 ;;
+      -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+      all) tools+=(pulumi kubernetes istioctl tls random) ;;
+      pulumi | kubernetes | tls | random | istioctl) tools+=("$1") ;;
+      *) log "error: unknown argument '$1' (expected: --no-build, all, pulumi, kubernetes, istioctl, tls, random)"; exit 2 ;;
     esac
     shift
   done
-  [[ ${#tools[@]} -gt 0 ]] || tools=(pulumi kubernetes tls random istioctl)
+  [[ ${#tools[@]} -gt 0 ]] || tools=(pulumi kubernetes istioctl)
 
+  local -A where=() origin=()
+  local pending=() missing=()
   for t in "${tools[@]}"; do
-    label=$(label_of "$t")
     if d=$(installed_dir "$t"); then
-      lines+=("$t"$'\t'"$label"$'\t'"$d"$'\tinstalled'); continue
+      where[$t]=$d origin[$t]=installed
+    elif buildable "$t"; then
+      d=$(cache_dir "$t")
+      where[$t]=$d/bin origin[$t]=built
+      [[ -x $d/bin/$(binary_of "$t") ]] || pending+=("$t")
+    else
+      missing+=("the $t provider plugin $(version_of "$t") (not buildable here: pulumi plugin install resource $t $(version_of "$t") --file <binary>)")
     fi
-    if ! d=$(cached_dir "$t"); then
-      # istioctl is built only when nothing else is missing: a long build is pointless without the engine.
-      if [[ $t == istioctl && ${#missing[@]} -eq 0 ]] && d=$(mkdir -p "$TOOLS_DIR" && exec {fd}>"$TOOLS_DIR/.lock-istioctl" && flock "$fd" &&
-          { cached_dir istioctl || build_istioctl; }); then :; else
-        case $t in
-          pulumi) missing+=("the Pulumi CLI with the Node.js language host (pulumi and pulumi-language-nodejs on PATH)") ;;
-          istioctl) missing+=("istioctl (on PATH, or built with go from the module proxy once the rest is found)") ;;
-          *) missing+=("the $t provider plugin $label (pulumi plugin install resource $t $label)") ;;
-        esac
-        continue
-      fi
-    fi
-    local src; src=$(source_version "$d" "$t")
-    if [[ $src != "$label" && ! ($t == istioctl && $src == "$ISTIO_COMMIT") ]]; then
-      log "note: $t is built from $src, not $label, which cannot be obtained here (docs/render.md)"
-    fi
-    lines+=("$t"$'\t'"$label"$'\t'"$d/bin"$'\t'"built:$src")
   done
+
+  if [[ ${#pending[@]} -gt 0 ]]; then
+    if [[ $build_allowed == 0 ]]; then
+      for t in "${pending[@]}"; do missing+=("$t (not built yet: run scripts/toolchain.sh $t)"); done
+    else
+      log "building ${pending[*]} in parallel into $TOOLS_DIR"
+      local pids=() i
+      for t in "${pending[@]}"; do
+        locked_build "$t" "$(cache_dir "$t")" &
+        pids+=($!)
+      done
+      for i in "${!pids[@]}"; do
+        wait "${pids[$i]}" || missing+=("${pending[$i]} (build failed: $TOOLS_DIR/logs)")
+      done
+    fi
+  fi
   if [[ ${#missing[@]} -gt 0 ]]; then
     log "missing: $(IFS=';'; echo "${missing[*]}" | sed 's/;/; /g')"
     exit 1
   fi
-  printf '%s\n' "${lines[@]}"
+  for t in "${tools[@]}"; do
+    printf '%s\t%s\t%s\t%s\n' "$t" "$(version_of "$t")" "${where[$t]}" "${origin[$t]}"
+  done
 }
 
 # `exit` on the same line: bash reads a script as it runs, so an edit while it runs cannot break it.

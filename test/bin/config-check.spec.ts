@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { readStackFile, SECRET_PLACEHOLDER } from "../../bin/config-check";
 import { REPO_ROOT } from "../mocks";
+import { chartsOf } from "../shared";
 
 /** Runs `npm run config:check` the way a user does, on a stack file with the given text. */
 function check(text: string): { status: number | null; stdout: string; stderr: string; file: string } {
@@ -59,10 +60,54 @@ describe("npm run config:check", function () {
         assertStartsWith(r.stderr, `${r.file}:4:1: `);
     });
 
-    it("exits 2 naming the line of a duplicated key", () => {
+    it("exits 2 naming the line of a YAML syntax error in one sentence, without a dangling colon", () => {
+        const r = check("config:\n  istio-mesh:istio: {version: 1.30.3\n  istio-mesh:mtls: STRICT\n");
+        assert.deepStrictEqual([r.status, r.stderr.split("\n").length, r.stderr.trimEnd().endsWith(":")], [2, 2, false]);
+    });
+
+    it("exits 2 naming the line and the key of a duplicated key", () => {
         const r = check("config:\n  istio-mesh:outboundTraffic: ALLOW_ANY\n  istio-mesh:outboundTraffic: REGISTRY_ONLY\n");
-        assert.strictEqual(r.status, 2);
-        assert.match(r.stderr, /Pulumi\.test\.yaml:3:3: Map keys must be unique/);
+        assert.deepStrictEqual(
+            [r.status, r.stderr],
+            [2, `${r.file}:3:3: duplicate key "istio-mesh:outboundTraffic": a key may appear once in a map\n`],
+        );
+    });
+
+    it("exits 1 for a chartDir that does not exist", () => {
+        const r = check("config:\n  istio-mesh:istio:\n    chartDir: no-such-charts\n");
+        const base = path.join(path.dirname(r.file), "no-such-charts", "base", "Chart.yaml");
+        assert.deepStrictEqual(
+            [r.status, r.stdout.split("\n")[0]],
+            [1, `${r.file}:3: istio-mesh:istio.chartDir: ${base} does not exist: the directory must hold Istio's charts as base, istiod, gateway`],
+        );
+    });
+
+    it("exits 1 for a version that differs from the chart directory's Chart.yaml", () => {
+        const charts = chartsOf("1.30.3");
+        const r = check(`config:\n  istio-mesh:istio:\n    version: 1.29.6\n    chartDir: ${charts}\n`);
+        assert.deepStrictEqual(
+            [r.status, r.stdout.split("\n")[0]],
+            [
+                1,
+                `${r.file}:4: istio-mesh:istio.chartDir: ${path.join(charts, "base", "Chart.yaml")} is chart version 1.30.3, but istio.version is 1.29.6: point chartDir at the 1.29.6 charts or change istio.version`,
+            ],
+        );
+    });
+
+    it("exits 1 for a secret key written in plain text, naming the command that encrypts it", () => {
+        const r = check("config:\n  istio-mesh:kialiOidcClientSecret: hunter2\n");
+        assert.deepStrictEqual(
+            [r.status, r.stdout],
+            [
+                1,
+                `${r.file}:2: istio-mesh:kialiOidcClientSecret: is a secret but is stored in plain text: set it encrypted with pulumi config set --secret istio-mesh:kialiOidcClientSecret <value> (and remove the plain value from the stack file and its Git history)\n`,
+            ],
+        );
+    });
+
+    it("accepts a secret key stored encrypted", () => {
+        const r = check("config:\n  istio-mesh:kialiOidcClientSecret:\n    secure: v1:abc\n");
+        assert.deepStrictEqual([r.status, r.stdout], [0, `${r.file}: valid\n`]);
     });
 
     it("exits 2 for a file that does not exist", () => {
@@ -85,7 +130,7 @@ describe("npm run config:check", function () {
         assert.deepStrictEqual(readStackFile(file), { istio: { hub: SECRET_PLACEHOLDER } });
     });
 
-    for (const stack of ["dev", "prod", "local"]) {
+    for (const stack of ["dev", "prod", "local", "local-ca"]) {
         it(`passes the project's own ${stack} stack`, () => {
             const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", `Pulumi.${stack}.yaml`], {
                 cwd: REPO_ROOT,

@@ -108,6 +108,45 @@ describe("Certificates", () => {
             assert.strictEqual(stack.get("tls:index/privateKey:PrivateKey", "ingress-certificates-internal-ca-key").protect, true));
     });
 
+    describe("with the internal CA made by cert-manager (internalCa.root: cert-manager)", () => {
+        let stack: Stack;
+        before(async () => {
+            stack = await runProgram({ ...BASE, certificates: { ...BASE.certificates, internalCa: { root: "cert-manager" } } });
+        });
+        it("creates no tls resource", () =>
+            assert.deepStrictEqual(
+                stack.resources.filter((r) => r.type.startsWith("tls:")).map((r) => r.name),
+                [],
+            ));
+        it("creates a self-signed ClusterIssuer for the root", () =>
+            assert.deepStrictEqual(stack.k8s("ClusterIssuer", "istio-mesh-internal-ca-selfsigned").inputs.spec, { selfSigned: {} }));
+        it("creates the root as a CA Certificate in cert-manager's namespace, signed by the self-signed issuer", () =>
+            assert.deepStrictEqual(stack.k8s("Certificate", "istio-mesh-internal-ca-root", "cert-manager").inputs.spec, {
+                isCA: true,
+                commonName: "istio-mesh internal CA",
+                subject: { organizations: ["istio-mesh"] },
+                secretName: "istio-mesh-internal-ca-root",
+                duration: "87600h",
+                privateKey: { algorithm: "ECDSA", size: 256 },
+                issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: "istio-mesh-internal-ca-selfsigned" },
+            }));
+        it("points the internal CA ClusterIssuer at the root's Secret", () =>
+            assert.deepStrictEqual(stack.k8s("ClusterIssuer", "istio-mesh-internal-ca").inputs.spec, { ca: { secretName: "istio-mesh-internal-ca-root" } }));
+        it("creates the CA ClusterIssuer only after the root Certificate", () =>
+            assert.ok(stack.dependencyNames(stack.k8s("ClusterIssuer", "istio-mesh-internal-ca")).includes("ingress-certificates-internal-ca-certificate")));
+        it("creates the root Certificate only after its self-signed issuer and istiod", () =>
+            assert.deepStrictEqual(
+                ["ingress-certificates-internal-ca-selfsigned", "mesh-istiod"].map((n) =>
+                    stack.dependencyNames(stack.k8s("Certificate", "istio-mesh-internal-ca-root")).includes(n),
+                ),
+                [true, true],
+            ));
+        it("exports no internal CA certificate (it lives only in the cluster)", () =>
+            assert.strictEqual("internalCaCertPem" in (stack.outputs.ingress as object), false));
+        it("still issues the internal gateway's certificate from the internal CA", () =>
+            assert.strictEqual(stack.k8s("Certificate", "internal-gateway-tls", "istio-ingress").inputs.spec.issuerRef.name, "istio-mesh-internal-ca"));
+    });
+
     describe("without an internal gateway", () => {
         let stack: Stack;
         before(async () => {

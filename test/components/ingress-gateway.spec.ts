@@ -1,3 +1,4 @@
+import { chartsOf } from "../shared";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -13,7 +14,7 @@ import {
 import { REPO_ROOT, runProgram, Stack } from "../mocks";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const CHARTS = process.env.ISTIO_MESH_CHARTS ?? path.join(REPO_ROOT, "..", "shared", "istio-charts", "1.30.3");
+const CHARTS = chartsOf("1.30.3");
 
 function stackConfig(name: string): Record<string, unknown> {
     return readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`));

@@ -43,7 +43,7 @@ describe("config: controlPlane", () => {
             ]));
         it("refuses max below min", () =>
             assert.deepStrictEqual(problems({ controlPlane: { autoscale: { min: 3, max: 2 } } }), [
-                "istio-mesh:controlPlane.autoscale.max: must be >= autoscale.min (3)",
+                "istio-mesh:controlPlane.autoscale.max: must be >= autoscale.min (3) (got 2)",
             ]));
         it("refuses a CPU target above 100%", () =>
             assert.deepStrictEqual(problems({ controlPlane: { autoscale: { targetCpu: 150 } } }), [

@@ -1,3 +1,4 @@
+import { chartsOf } from "../shared";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -5,8 +6,7 @@ import * as path from "path";
 import { parseMeshConfig } from "../../config";
 import { checkChartDirectory } from "../../config/environment";
 
-const SHARED = process.env.ISTIO_MESH_SHARED ?? path.resolve(__dirname, "../../../shared");
-const CHARTS = process.env.ISTIO_MESH_CHARTS ?? path.join(SHARED, "istio-charts/1.30.3");
+const CHARTS = chartsOf("1.30.3");
 
 describe("config: local chart directory", () => {
     it("accepts the upstream 1.30.3 charts", () =>

@@ -78,8 +78,9 @@ describe("config: ingress", () => {
                 "https://acme-v02.api.letsencrypt.org/directory",
             ));
         it("has no ACME issuer unless configured", () => assert.strictEqual(empty.certificates.acme, undefined));
-        it("generates an ECDSA internal CA valid 10 years", () =>
+        it("generates an ECDSA internal CA valid 10 years, its root kept in the stack's state", () =>
             assert.deepStrictEqual(empty.certificates.internalCa, {
+                root: "state",
                 organization: "istio-mesh",
                 algorithm: "ECDSA",
                 validityHours: 87600,
@@ -243,6 +244,12 @@ describe("config: ingress", () => {
             ]));
         it("accepts an internally signed external gateway without ACME", () =>
             assert.deepStrictEqual(problems({ certificates: { acme: null }, gateways: { external: { issuer: "internal" } } }), []));
+        it("accepts an internal CA root made by cert-manager", () =>
+            assert.strictEqual(parseMeshConfig(raw({ certificates: { internalCa: { root: "cert-manager" } } })).certificates.internalCa.root, "cert-manager"));
+        it("refuses an unknown internal CA root", () =>
+            assert.deepStrictEqual(problems({ certificates: { internalCa: { root: "vault" } } }), [
+                'istio-mesh:certificates.internalCa.root: must be one of state, cert-manager (got "vault")',
+            ]));
         it("refuses renewBefore not shorter than duration", () =>
             assert.deepStrictEqual(problems({ certificates: { duration: "720h", renewBefore: "720h" } }), [
                 "istio-mesh:certificates.renewBefore: must be shorter than duration (720h), or cert-manager would renew continuously",

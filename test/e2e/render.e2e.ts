@@ -1,58 +1,18 @@
 /**
- * End to end with the real engine: the `local` stack rendered to YAML by the Pulumi CLI, the Kubernetes provider
- * in render mode and the policy pack, then the manifests checked by istioctl and the manifest checker.
- * scripts/e2e.sh puts the toolchain on PATH (or skips when it is missing); each run uses a fresh file backend.
+ * End to end with the real engine: the `local` stack rendered to YAML by the program run inline through the
+ * Automation API (bin/stack.ts), the Kubernetes provider in render mode and the executable policy pack, then the
+ * manifests checked by istioctl and the manifest checker. scripts/e2e.sh provides the engine (building it from
+ * the Go module proxy when needed) and exports ISTIOCTL; each run uses a fresh file backend.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { istioctl, mandatory, manifests, pulumi, root, run, scratchStack, show, stackConfig, stackRun } from "./engine";
 
-const root = path.resolve(__dirname, "../..");
 const rendered = path.join(root, "rendered");
-const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mesh-e2e-"));
-const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "", PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
-const localConfig = YAML.parse(fs.readFileSync(path.join(root, "Pulumi.local.yaml"), "utf8")).config;
+const localConfig = stackConfig("local");
 const charts = process.env.ISTIO_MESH_CHARTS ?? path.resolve(root, localConfig["istio-mesh:istio"].chartDir);
-
-interface Run { code: number | null; out: string }
-
-function run(cmd: string, args: string[]): Run {
-    const r = spawnSync(cmd, args, { cwd: root, env, encoding: "utf8", maxBuffer: 256 << 20 });
-    return { code: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}` };
-}
-const pulumi = (...args: string[]) => run("pulumi", [...args, "--non-interactive", "--color", "never"]);
-const show = (r: Run) => `exit ${r.code}\n${r.out.split("\n").slice(-60).join("\n")}`;
-const mandatory = (out: string) => out.split("\n").filter((l) => l.includes("[mandatory]"));
-
-/** A throwaway stack: the local config with `change` applied, rendering into a temporary directory. */
-function scratchStack(name: string, change: (config: Record<string, any>) => void): () => void {
-    const config = structuredClone(localConfig);
-    config["kubernetes:renderYamlToDirectory"] = fs.mkdtempSync(path.join(os.tmpdir(), `istio-mesh-${name}-`));
-    change(config);
-    const file = path.join(root, `Pulumi.${name}.yaml`);
-    fs.writeFileSync(file, YAML.stringify({ config }));
-    const init = pulumi("stack", "init", name);
-    assert.equal(init.code, 0, show(init));
-    return () => {
-        pulumi("stack", "rm", name, "--yes", "--force", "--preserve-config");
-        fs.rmSync(file, { force: true });
-        fs.rmSync(config["kubernetes:renderYamlToDirectory"], { recursive: true, force: true });
-    };
-}
-
-/** Every object in the YAML files under a directory. */
-function manifests(dir: string): any[] {
-    const objects: any[] = [];
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-        if (!entry.isFile() || !/\.ya?ml$/.test(entry.name)) continue;
-        const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
-        objects.push(...YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind));
-    }
-    return objects;
-}
 
 describe("npm run render with the real engine (local stack)", () => {
     let objects: any[] = [];
@@ -63,23 +23,22 @@ describe("npm run render with the real engine (local stack)", () => {
         const init = pulumi("stack", "init", "local");
         assert.equal(init.code, 0, show(init));
     });
-    after(() => fs.rmSync(backend, { recursive: true, force: true }));
 
     it("previews with the policy pack enforced and no mandatory violation", () => {
-        const r = pulumi("preview", "--stack", "local", "--policy-pack", "policy-pack");
+        const r = stackRun("preview", "--stack", "local");
         assert.equal(r.code, 0, show(r));
         assert.deepEqual(mandatory(r.out), []);
     });
 
     it("updates with the policy pack enforced and no mandatory violation", () => {
-        const r = pulumi("up", "--yes", "--skip-preview", "--stack", "local", "--policy-pack", "policy-pack");
+        const r = stackRun("up", "--stack", "local");
         assert.equal(r.code, 0, show(r));
         assert.deepEqual(mandatory(r.out), []);
         objects = manifests(rendered);
     });
 
     it("reports no changes on a second up", () => {
-        const r = pulumi("up", "--yes", "--expect-no-changes", "--stack", "local", "--policy-pack", "policy-pack");
+        const r = stackRun("up", "--stack", "local", "--expect-no-changes");
         assert.equal(r.code, 0, show(r));
         assert.match(r.out, /\d+ unchanged/);
         assert.doesNotMatch(r.out, /\d+ (created|updated|deleted|replaced)/);
@@ -107,11 +66,23 @@ describe("npm run render with the real engine (local stack)", () => {
         }
     });
 
-    it("renders the plug-in CA and the gateway certificates", () => {
-        assert.ok(ofKind("Secret").some((o) => o.metadata.name === "cacerts"), "no cacerts Secret");
-        assert.ok(ofKind("Certificate").length >= Object.keys(localConfig["istio-mesh:gateways"]).length, "a gateway has no Certificate");
-        assert.ok(ofKind("ClusterIssuer").length + ofKind("Issuer").length > 0, "no cert-manager issuer");
+    it("renders the internal CA as cert-manager's own: a self-signed issuer, a CA Certificate, a CA issuer", () => {
+        const issuer = localConfig["istio-mesh:certificates"].internalCa.root === "cert-manager" && "istio-mesh-internal-ca";
+        assert.ok(issuer, "the local stack's internal CA is not made by cert-manager");
+        const root = ofKind("Certificate").find((o) => o.metadata.name === `${issuer}-root`);
+        assert.deepEqual([root?.spec.isCA, root?.spec.issuerRef.name], [true, `${issuer}-selfsigned`]);
+        assert.deepEqual(ofKind("ClusterIssuer").find((o) => o.metadata.name === issuer)?.spec, { ca: { secretName: `${issuer}-root` } });
     });
+
+    it("renders a Certificate for every gateway", () => {
+        const secrets = ofKind("Certificate").map((o) => o.spec.secretName);
+        for (const role of Object.keys(localConfig["istio-mesh:gateways"])) {
+            assert.ok(secrets.includes(`${role}-gateway-tls`), `gateway ${role} has no Certificate`);
+        }
+    });
+
+    it("renders no key generated in Pulumi state (the local stack needs no tls provider)", () =>
+        assert.deepEqual(ofKind("Secret").filter((o) => o.metadata.name === "cacerts" || o.metadata.name === "istio-mesh-internal-ca").map((o) => o.metadata.name), []));
 
     it("renders the mesh namespaces with the injection label", () => {
         const created = Object.entries(localConfig["istio-mesh:namespaces"]).filter(([, ns]: [string, any]) => !ns.adopt).map(([name]) => name);
@@ -129,7 +100,7 @@ describe("npm run render with the real engine (local stack)", () => {
     });
 
     it("passes istioctl analyze with no errors", () => {
-        const r = run("istioctl", ["analyze", "--use-kube=false", rendered]);
+        const r = run(istioctl, ["analyze", "--use-kube=false", rendered]);
         const warnings = r.out.split("\n").filter((l) => l.startsWith("Warning"));
         if (warnings.length > 0) console.log(`      istioctl warnings:\n${warnings.map((w) => `        ${w}`).join("\n")}`);
         assert.deepEqual(r.out.split("\n").filter((l) => l.startsWith("Error")), []);
@@ -144,9 +115,9 @@ describe("npm run render with the real engine (local stack)", () => {
 
     describe("refusals", () => {
         it("refuses a broken stack config before any resource", () => {
-            const cleanup = scratchStack("e2e-broken", (c) => { c["istio-mesh:controlPlane"] = { replicas: "two" }; });
+            const cleanup = scratchStack("e2e-broken", localConfig, (c) => { c["istio-mesh:controlPlane"] = { replicas: "two" }; });
             try {
-                const r = pulumi("up", "--yes", "--skip-preview", "--stack", "e2e-broken");
+                const r = stackRun("up", "--stack", "e2e-broken");
                 assert.notEqual(r.code, 0, show(r));
                 assert.match(r.out, /istio-mesh:controlPlane\.replicas/);
                 const state = JSON.parse(pulumi("stack", "export", "--stack", "e2e-broken").out);
@@ -158,9 +129,9 @@ describe("npm run render with the real engine (local stack)", () => {
         });
 
         it("refuses a stack that violates a mandatory policy, with the policy's message", () => {
-            const cleanup = scratchStack("e2e-policy", (c) => { c["istio-mesh:mtls"] = { mode: "PERMISSIVE", migration: true }; });
+            const cleanup = scratchStack("e2e-policy", localConfig, (c) => { c["istio-mesh:mtls"] = { mode: "PERMISSIVE", migration: true }; });
             try {
-                const r = pulumi("preview", "--stack", "e2e-policy", "--policy-pack", "policy-pack");
+                const r = stackRun("preview", "--stack", "e2e-policy");
                 assert.notEqual(r.code, 0, show(r));
                 assert.match(r.out, /\[mandatory\]\s+peer-authentication-strict-mtls/);
                 assert.match(r.out, /spec\.mtls\.mode is PERMISSIVE; the workloads it covers accept plaintext/);

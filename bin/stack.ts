@@ -1,0 +1,117 @@
+/**
+ * `npm run stack -- <preview|up|destroy|refresh> [--stack <name>] [--no-policy] [--diff] [--expect-no-changes]`: runs this project's
+ * program (`index.ts`, through `pulumi-main.js`) on a stack with the Pulumi Automation API, inline.
+ *
+ * Inline, the program is served from this Node process and the CLI is started with `--client`, so no
+ * `pulumi-language-nodejs` is needed: the Pulumi CLI and the provider plugins are all the engine this takes
+ * (scripts/toolchain.sh builds them from the Go module proxy). The policy pack runs as an executable policy pack
+ * (`policy-pack/istio-mesh-guard`), which likewise needs no language host. `npm run render` and the e2e tests
+ * run stacks this way; scripts/pulumi-env.sh sets up the environment (backend, PULUMI_HOME, no kubeconfig).
+ *
+ * One process runs one program: `index.ts` registers its resources when it is loaded, and Node loads a module
+ * once. Exit 0 on success, 1 when the operation failed (the CLI's output says why), 2 on bad arguments.
+ */
+import * as path from "path";
+import { parseArgs } from "util";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+
+const root = path.resolve(__dirname, "..");
+/** The executable policy pack: the CLI starts it with the engine's address, in the pack's directory. */
+export const POLICY_PACK = path.join(root, "policy-pack", "istio-mesh-guard");
+
+const OPERATIONS = ["preview", "up", "destroy", "refresh"] as const;
+type Operation = (typeof OPERATIONS)[number];
+
+export interface StackRun {
+    operation: Operation;
+    stack: string;
+    policy: boolean;
+    diff: boolean;
+    /** Fail when the operation would change anything (a second up after a render, a reviewed no-op). */
+    expectNoChanges: boolean;
+}
+
+const USAGE = "usage: npm run stack -- <preview|up|destroy|refresh> [--stack <name>] [--no-policy] [--diff] [--expect-no-changes]";
+
+/** Reads the command line; throws an Error whose message is the usage problem. */
+export function parseStackArgs(argv: string[]): StackRun {
+    const { values, positionals } = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        options: {
+            stack: { type: "string", default: "local" },
+            "no-policy": { type: "boolean", default: false },
+            diff: { type: "boolean", default: false },
+            "expect-no-changes": { type: "boolean", default: false },
+        },
+    });
+    if (positionals.length !== 1 || !(OPERATIONS as readonly string[]).includes(positionals[0])) {
+        throw new Error(`expected one operation, one of ${OPERATIONS.join(", ")}; got '${positionals.join(" ")}'`);
+    }
+    return {
+        operation: positionals[0] as Operation,
+        stack: values.stack!,
+        policy: !values["no-policy"],
+        diff: values.diff!,
+        expectNoChanges: values["expect-no-changes"]!,
+    };
+}
+
+async function selectStack(name: string): Promise<Stack> {
+    // The CLI on PATH (scripts/pulumi-env.sh puts the built one there); its version is not the SDK's.
+    const pulumiCommand = await PulumiCommand.get({ skipVersionCheck: true });
+    return LocalWorkspace.createOrSelectStack(
+        {
+            stackName: name,
+            projectName: "istio-mesh",
+            // pulumi-main.js compiles the program (incremental tsc -b) and loads it; its exports are the outputs.
+            program: async () => require(path.join(root, "pulumi-main.js")),
+        },
+        { workDir: root, pulumiCommand },
+    );
+}
+
+export async function runStack(run: StackRun): Promise<void> {
+    const stack = await selectStack(run.stack);
+    const common = {
+        onOutput: (out: string) => process.stdout.write(out),
+        color: "never" as const,
+        diff: run.diff,
+        expectNoChanges: run.expectNoChanges,
+        ...(run.policy ? { policyPacks: [POLICY_PACK] } : {}),
+    };
+    switch (run.operation) {
+        case "preview":
+            await stack.preview(common);
+            break;
+        case "up":
+            await stack.up(common);
+            break;
+        case "refresh":
+            await stack.refresh({ onOutput: common.onOutput, color: common.color });
+            break;
+        case "destroy":
+            await stack.destroy({ onOutput: common.onOutput, color: common.color });
+            break;
+    }
+}
+
+if (require.main === module) {
+    let run: StackRun;
+    try {
+        run = parseStackArgs(process.argv.slice(2));
+    } catch (err) {
+        console.error(`stack: ${(err as Error).message}\n${USAGE}`);
+        process.exit(2);
+    }
+    runStack(run).then(
+        () => process.exit(0),
+        (err: unknown) => {
+            // The CLI's own output has been streamed already; CommandError repeats it, so print only the summary.
+            const message = err instanceof Error ? err.message : String(err);
+            const summary = message.split("\n").filter((l) => /^(code|error):/.test(l.trim()) || l.includes("error:"));
+            console.error(`stack: ${run.operation} of stack ${run.stack} failed${summary.length ? `\n${summary.slice(0, 20).join("\n")}` : `: ${message}`}`);
+            process.exit(1);
+        },
+    );
+}

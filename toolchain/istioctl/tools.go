@@ -1,0 +1,5 @@
+//go:build tools
+
+package tools
+
+import _ "istio.io/istio/istioctl/cmd/istioctl"
