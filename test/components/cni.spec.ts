@@ -1,10 +1,12 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import { IstioCni } from "../../components/cni";
 import { cniIstiodValues, cniValues } from "../../components/cni.values";
 import { istiodValues } from "../../components/control-plane.values";
 import { parseMeshConfig } from "../../config";
 import { runProgram, Stack } from "../mocks";
+import { direct } from "./direct";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const CHARTS = path.join(process.env.ISTIO_MESH_SHARED ?? path.resolve(__dirname, "../../../shared"), "istio-charts/1.30.3");
@@ -80,6 +82,20 @@ describe("IstioCni", () => {
         });
         it("never sets _internal_defaults_do_not_set", () =>
             assert.ok(!JSON.stringify(cniValues({ cni: parseMeshConfig({}).istio.cni, imagePullSecrets: [] })).includes("_internal_defaults_do_not_set")));
+    });
+
+    describe("as a component", () => {
+        it("refuses a relative directory, naming the fix", () =>
+            direct(() => undefined).then(() =>
+                assert.throws(
+                    () => new IstioCni("cni", { istio: parseMeshConfig({}).istio, cni: { ...parseMeshConfig({}).istio.cni, binDir: "opt/cni/bin" } }),
+                    { message: 'cni: cni.binDir must be an absolute directory on the nodes (got "opt/cni/bin"); set it or pick a distribution' },
+                ),
+            ));
+        it("registers the chart under its own name", async () => {
+            const registered = await direct(() => new IstioCni("cni", { istio: parseMeshConfig({}).istio, cni: parseMeshConfig({}).istio.cni }));
+            assert.deepStrictEqual(registered.map((r) => `${r.type}::${r.name}`), ["istio-mesh:mesh:IstioCni::cni", "kubernetes:helm.sh/v4:Chart::cni-agent"]);
+        });
     });
 
     describe("turned off", () => {
