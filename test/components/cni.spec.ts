@@ -9,8 +9,7 @@ import { runProgram, Stack } from "../mocks";
 import { direct } from "./direct";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const CHARTS = path.join(process.env.ISTIO_MESH_SHARED ?? path.resolve(__dirname, "../../../shared"), "istio-charts/1.30.3");
-const read = (file: string) => fs.readFileSync(path.join(CHARTS, file), "utf8");
+const SHARED_CHARTS = path.join(process.env.ISTIO_MESH_SHARED ?? path.resolve(__dirname, "../../../shared"), "istio-charts");
 
 describe("IstioCni", () => {
     describe("with defaults", () => {
@@ -145,7 +144,8 @@ describe("IstioCni", () => {
     });
 
     // The engine renders the charts; these read the pinned templates so the values above mean what they claim.
-    describe("against the pinned 1.30.3 charts", () => {
+    for (const version of ["1.30.3", "1.29.6"]) describe(`against the pinned ${version} charts`, () => {
+        const read = (file: string) => fs.readFileSync(path.join(SHARED_CHARTS, version, file), "utf8");
         it("the DaemonSet runs at system-node-critical priority", () => assert.match(read("cni/templates/daemonset.yaml"), /^\s+priorityClassName: system-node-critical$/m));
         it("the DaemonSet takes its tolerations and directories from the values set", () => {
             const t = read("cni/templates/daemonset.yaml");
