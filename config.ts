@@ -3,6 +3,7 @@
  * in one pure pass. Each key is a section with its own parser under config/; the program and
  * `npm run config:check` both go through `parseMeshConfig`, so the two can never disagree.
  */
+import { checkCni } from "./config/cni";
 import { parseControlPlane } from "./config/control-plane";
 import { ConfigError, Field, Problem, closest } from "./config/field";
 import { INCLUDE_KEY, locateProblems, programRoot, resolveIncludes } from "./config/include";
@@ -51,7 +52,7 @@ export type MeshConfig = { readonly [K in SectionName]: NonNullable<ReturnType<(
 /** A check across sections, run only when every section parsed cleanly. */
 export type CrossCheck = (config: MeshConfig, report: (key: string, message: string) => void) => void;
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkCni, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
 
 /**
  * Keys whose values are secrets. Pulumi keeps a secret encrypted in the stack file (`secure: v1:...`) only when

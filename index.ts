@@ -3,6 +3,7 @@
  * wires the components in dependency order: control plane, then everything that needs istiod.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { IstioCni } from "./components/cni";
 import { ControlPlane } from "./components/control-plane";
 import { ExternalService } from "./components/external-service";
 import { Ingress } from "./components/ingress";
@@ -11,6 +12,7 @@ import { MeshSecurity } from "./components/mesh-security";
 import { Observability } from "./components/observability";
 import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
 import { ConfigError, MeshConfig, parseMeshConfig, PROJECT, rawFromPulumiConfig } from "./config";
+import { effectivePodSecurity } from "./config/cni";
 import { checkChartDirectory } from "./config/environment";
 import { gatewayIdentities } from "./config/ingress";
 
@@ -37,7 +39,11 @@ const config = loadConfig();
 // Providers and Telemetry specs come from one plan: a Telemetry can never name a provider istiod lacks.
 const telemetry = telemetryPlan(config.observability);
 
+// The CNI node agent first: istiod's injector relies on it (injected pods then need no NET_ADMIN/NET_RAW).
+const cni = config.istio.cni.enabled ? new IstioCni("mesh-cni", { istio: config.istio, cni: config.istio.cni }) : undefined;
+
 const controlPlane = new ControlPlane("mesh", {
+    cni: cni?.agent,
     istio: config.istio,
     controlPlane: config.controlPlane,
     mesh: {
@@ -57,6 +63,7 @@ for (const [name, ns] of Object.entries(config.namespaces)) {
     meshNamespaces[name] = new MeshNamespace(name, {
         ...ns,
         mtls: ns.mtls ?? config.mtls,
+        podSecurity: effectivePodSecurity(ns.podSecurity, config.istio.cni),
         injectionLabel: controlPlane.injectionLabel,
         trustDomain: config.istio.trustDomain,
         gatewayIdentities: gateways,

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ChartSource } from "../config/istio";
 
 /** The official Istio charts this project installs, by their names in Istio's chart repository. */
-export type IstioChart = "base" | "istiod" | "gateway";
+export type IstioChart = "base" | "istiod" | "gateway" | "cni";
 
 /** The `chart`, `version` and `repositoryOpts` inputs of a `helm.v4.Chart`. */
 export interface ChartRef {

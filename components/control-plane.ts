@@ -10,6 +10,8 @@ export interface ControlPlaneArgs {
     istio: IstioConfig;
     controlPlane: ControlPlaneConfig;
     mesh: MeshSettings;
+    /** The CNI node agent's release (components/cni.ts): istiod waits for it. @default none */
+    cni?: pulumi.Resource;
 }
 
 /**
@@ -57,6 +59,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             imagePullSecrets: istio.imagePullSecrets,
             controlPlane,
             mesh,
+            cni: istio.cni,
         };
         const base = new k8s.helm.v4.Chart(
             `${name}-base`,
@@ -78,7 +81,8 @@ export class ControlPlane extends pulumi.ComponentResource {
                 values: istiodValues(valuesArgs),
             },
             // istiod reads the plug-in CA only at start-up: the secret must exist before its first pod.
-            { parent: this, dependsOn: ca ? [base, ca] : [base], transforms: [ignoreWebhookRuntimeFields] },
+            // The injector it starts with already relies on the CNI agent, so the agent comes first.
+            { parent: this, dependsOn: [...(ca ? [base, ca] : [base]), ...(args.cni ? [args.cni] : [])], transforms: [ignoreWebhookRuntimeFields] },
         );
 
         this.namespace = ns.metadata.name;

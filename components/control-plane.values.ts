@@ -2,9 +2,11 @@
  * Helm values for Istio's `base` and `istiod` charts, as pure functions of the typed settings. User
  * overrides are merged last; `_internal_defaults_do_not_set` is never written (the charts reserve it).
  */
+import type { CniConfig } from "../config/cni";
 import type { AntiAffinity, ControlPlaneConfig } from "../config/control-plane";
 import type { OutboundTraffic } from "../config";
 import { mergeValues } from "./chart-source";
+import { cniIstiodValues } from "./cni.values";
 
 /** An entry of `meshConfig.extensionProviders` (tracing, access logging, metrics, ext-authz). */
 export type ExtensionProvider = { name: string } & Record<string, unknown>;
@@ -28,6 +30,8 @@ export interface ControlPlaneValuesArgs {
     imagePullSecrets: string[];
     controlPlane: ControlPlaneConfig;
     mesh: MeshSettings;
+    /** The CNI node agent the injector relies on (components/cni.values.ts). @default off: istio-init */
+    cni?: Pick<CniConfig, "enabled" | "chained">;
 }
 
 /** `meshConfig` for istiod: only what is set, so Istio's defaults stay Istio's. */
@@ -110,7 +114,7 @@ export function istiodValues(a: ControlPlaneValuesArgs): Record<string, unknown>
     if (a.revision) {
         values.revision = a.revision;
     }
-    return mergeValues(values, cp.values);
+    return mergeValues(mergeValues(values, cniIstiodValues(a.cni)), cp.values);
 }
 
 export function baseValues(a: ControlPlaneValuesArgs): Record<string, unknown> {

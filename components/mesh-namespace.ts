@@ -6,6 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { POD_SECURITY_ENFORCE, PodSecurityLevel } from "../config/cni";
 import type { AllowRule, MtlsConfig } from "../config/mesh";
 import { MESH_DEFAULTS } from "../config/mesh";
 import type { ServiceTrafficConfig } from "../config/mesh-traffic";
@@ -24,6 +25,8 @@ export interface MeshNamespaceArgs {
     adopt?: boolean;
     /** Extra namespace labels. @default {} */
     labels?: Record<string, string>;
+    /** Pod Security level enforced (`pod-security.kubernetes.io/enforce`); absent: no label. @default undefined */
+    podSecurity?: PodSecurityLevel;
     /** Pin to a revision or revision tag (`istio.io/rev=<revision>`) instead of the control plane's label. */
     revision?: string;
     /** @default { mode: "STRICT", migration: false } */
@@ -55,13 +58,14 @@ export const MESH_NAMESPACE_DEFAULTS = {
 } as const;
 
 /** The namespace's labels: the extra labels plus exactly one injection label. */
-export function namespaceLabels(name: string, a: Pick<MeshNamespaceArgs, "labels" | "revision" | "injectionLabel">): Record<string, string> {
+export function namespaceLabels(name: string, a: Pick<MeshNamespaceArgs, "labels" | "revision" | "injectionLabel" | "podSecurity">): Record<string, string> {
     const labels = a.labels ?? {};
     if ("istio-injection" in labels || "istio.io/rev" in labels) {
         throw new Error(`${name}: labels must not set istio-injection or istio.io/rev: the injection label comes from the control plane (or revision)`);
     }
     const injection = a.revision ? { key: "istio.io/rev", value: a.revision } : a.injectionLabel;
-    return { ...labels, [injection.key]: injection.value };
+    const podSecurity: Record<string, string> = a.podSecurity ? { [POD_SECURITY_ENFORCE]: a.podSecurity } : {};
+    return { ...labels, ...podSecurity, [injection.key]: injection.value };
 }
 
 function principal(trustDomain: string, namespace: string, serviceAccount: string): string {

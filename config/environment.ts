@@ -15,13 +15,15 @@ export function checkChartDirectory(istio: IstioConfig, root: string): Problem[]
     }
     const key = "istio-mesh:istio.chartDir";
     const problems: Problem[] = [];
-    for (const chart of CHARTS) {
+    // The CNI node agent comes from the same directory as the others, so it is checked with them.
+    const charts = istio.cni?.enabled ? [...CHARTS, "cni"] : CHARTS;
+    for (const chart of charts) {
         const file = path.resolve(root, istio.chart.dir, chart, "Chart.yaml");
         let text: string;
         try {
             text = fs.readFileSync(file, "utf8");
         } catch {
-            problems.push({ key, message: `${file} does not exist: the directory must hold Istio's charts as ${CHARTS.join(", ")}` });
+            problems.push({ key, message: `${file} does not exist: the directory must hold Istio's charts as ${charts.join(", ")}` });
             continue;
         }
         const version = /^version:\s*["']?([^"'\s]+)/m.exec(text)?.[1];

@@ -1,3 +1,4 @@
+import { CniConfig, Dataplane, parseCni, parseDataplane } from "./cni";
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
 
 /** Where the Istio Helm charts come from. */
@@ -6,7 +7,7 @@ export type ChartSource =
     | { kind: "repo"; url: string }
     /** An OCI registry such as a Harbor mirror (oci://harbor.example.com/istio-charts). */
     | { kind: "oci"; url: string }
-    /** A local directory with the charts as subdirectories `base`, `istiod` and `gateway` (air-gapped, CI). */
+    /** A local directory with the charts as subdirectories `base`, `istiod`, `gateway` and `cni` (air-gapped, CI). */
     | { kind: "local"; dir: string };
 
 export interface PluginCaConfig {
@@ -41,6 +42,10 @@ export interface IstioConfig {
     pluginCa?: PluginCaConfig;
     /** Protect the CRDs, the namespace and the CA from deletion (`pulumi destroy` refuses). */
     protect: boolean;
+    /** How workloads join the mesh (config/cni.ts). */
+    dataplane: Dataplane;
+    /** The Istio CNI node agent, so injected pods need no NET_ADMIN/NET_RAW (config/cni.ts). */
+    cni: CniConfig;
 }
 
 export const ISTIO_DEFAULTS = {
@@ -77,6 +82,8 @@ export function parseIstio(f: Field): IstioConfig | undefined {
         "namespace",
         "pluginCa",
         "protect",
+        "dataplane",
+        "cni",
     ]);
     if (!o) {
         return undefined;
@@ -104,6 +111,8 @@ export function parseIstio(f: Field): IstioConfig | undefined {
         namespace: o.namespace.string(ISTIO_DEFAULTS.namespace, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT }),
         pluginCa: parsePluginCa(o.pluginCa),
         protect: o.protect.boolean(ISTIO_DEFAULTS.protect),
+        dataplane: parseDataplane(o.dataplane),
+        cni: parseCni(o.cni),
     };
 }
 

@@ -4,6 +4,7 @@
  * service traffic) and `istio-mesh:externalServices` (hosts outside the cluster the mesh may reach).
  * `istio-mesh:outboundTraffic` lives in config.ts: it is the control plane's setting.
  */
+import { PodSecurityLevel, POD_SECURITY_ENFORCE, readPodSecurity } from "./cni";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import { readLabels, readMethod } from "./mesh-fields";
 import { parseServiceTraffic, ServiceTrafficConfig } from "./mesh-traffic";
@@ -49,6 +50,8 @@ export interface NamespaceConfig {
     /** Hosts the namespace's sidecars may reach (a Sidecar resource); absent: every host in the registry. */
     egress?: string[];
     services: Record<string, ServiceTrafficConfig>;
+    /** Pod Security level enforced on the namespace; absent: baseline while istio.cni is on (config/cni.ts). */
+    podSecurity?: PodSecurityLevel;
 }
 
 export interface ExternalPort {
@@ -193,7 +196,7 @@ export function parseNamespace(f: Field, name: string): NamespaceConfig | undefi
     if (RESERVED_NAMESPACES.includes(name)) {
         return f.problem(`is reserved for Kubernetes itself: its system pods must not get sidecars or mesh policies`);
     }
-    const o = f.object(["adopt", "labels", "revision", "mtls", "allow", "egress", "services"]);
+    const o = f.object(["adopt", "labels", "revision", "mtls", "allow", "egress", "services", "podSecurity"]);
     if (!o) {
         return undefined;
     }
@@ -203,6 +206,9 @@ export function parseNamespace(f: Field, name: string): NamespaceConfig | undefi
         o.labels.problem("sets both istio-injection and istio.io/rev; a namespace takes one injection label, and the mesh sets it: remove both");
     } else if (injection.length === 1) {
         o.labels.child(injection[0]).problem("is the injection label, which the mesh sets from istio.revision (or this namespace's revision): remove it");
+    }
+    if (POD_SECURITY_ENFORCE in labels) {
+        o.labels.child(POD_SECURITY_ENFORCE).problem("is set by the mesh from podSecurity (baseline by default while istio.cni is on): remove it and set podSecurity");
     }
     const services =
         o.services.map((s, svc) => {
@@ -225,6 +231,8 @@ export function parseNamespace(f: Field, name: string): NamespaceConfig | undefi
     if (o.mtls.isSet) config.mtls = parseMtls(o.mtls);
     const egress = o.egress.list(readEgress);
     if (egress) config.egress = egress;
+    const podSecurity = readPodSecurity(o.podSecurity);
+    if (podSecurity) config.podSecurity = podSecurity;
     return config;
 }
 

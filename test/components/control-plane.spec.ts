@@ -89,7 +89,7 @@ describe("ControlPlane", () => {
         });
         it("reads local charts from the configured directory", async () => {
             const stack = await runProgram({ istio: { chartDir: "../shared/istio-charts/1.30.3" } });
-            assert.deepStrictEqual(stack.ofType(CHART).map((c) => c.inputs.chart), ["../shared/istio-charts/1.30.3/base", "../shared/istio-charts/1.30.3/istiod"]);
+            assert.deepStrictEqual(["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.chart), ["../shared/istio-charts/1.30.3/base", "../shared/istio-charts/1.30.3/istiod"]);
         });
     });
 
@@ -100,7 +100,7 @@ describe("ControlPlane", () => {
         });
         it("passes image pull secrets to both charts", async () => {
             const stack = await runProgram({ istio: { imagePullSecrets: ["harbor-pull"] } });
-            assert.deepStrictEqual(stack.ofType(CHART).map((c) => c.inputs.values.global.imagePullSecrets), [["harbor-pull"], ["harbor-pull"]]);
+            assert.deepStrictEqual(["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.values.global.imagePullSecrets), [["harbor-pull"], ["harbor-pull"]]);
         });
     });
 

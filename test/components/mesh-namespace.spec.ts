@@ -104,7 +104,7 @@ describe("MeshNamespace", () => {
             stack = await runProgram({ namespaces: { shop: {} } });
         });
         it("creates the namespace enrolled with istio-injection=enabled", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata, { name: "shop", labels: { "istio-injection": "enabled" } }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata, { name: "shop", labels: { "istio-injection": "enabled", "pod-security.kubernetes.io/enforce": "baseline" } }));
         it("does not protect the namespace", () => assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").protect, false));
         it("registers only the mTLS and default-deny policies", () =>
             assert.deepStrictEqual(istioObjects(stack, "shop"), ["AuthorizationPolicy/default-deny", "DestinationRule/default-mtls", "PeerAuthentication/default"]));
@@ -144,12 +144,12 @@ describe("MeshNamespace", () => {
             });
         });
         it("enrols with istio.io/rev when the control plane runs a revision", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata.labels, { team: "shop", "istio.io/rev": "1-30-3" }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata.labels, { team: "shop", "pod-security.kubernetes.io/enforce": "baseline", "istio.io/rev": "1-30-3" }));
         it("protects a created namespace when istio.protect is set", () => assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").protect, true));
         it("adopts an existing namespace with a patch, never a Namespace of its own", () =>
             assert.deepStrictEqual(
                 [stack.find("kubernetes:core/v1:Namespace", "legacy-namespace"), stack.get("kubernetes:core/v1:NamespacePatch", "legacy-namespace").inputs.metadata],
-                [undefined, { name: "legacy", labels: { "istio.io/rev": "canary" } }],
+                [undefined, { name: "legacy", labels: { "istio.io/rev": "canary", "pod-security.kubernetes.io/enforce": "baseline" } }],
             ));
         it("leaves mTLS to Istio's auto mTLS during a migration, without the ISTIO_MUTUAL DestinationRule", () =>
             assert.throws(() => stack.k8s("DestinationRule", "default-mtls", "shop"), { message: "no DestinationRule shop/default-mtls registered" }));
@@ -233,7 +233,7 @@ describe("mesh in the project's stacks", () => {
         it("registers the external payments API with TLS origination", () =>
             assert.deepStrictEqual([stack.k8s("ServiceEntry", "payments", "istio-system").inputs.spec.hosts, stack.k8s("DestinationRule", "payments", "istio-system").inputs.spec.host], [["api.stripe.com"], "api.stripe.com"]));
         it("adopts legacy-apps, which exists already, with a patch", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata, { name: "legacy-apps", labels: { "istio-injection": "enabled" } }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata, { name: "legacy-apps", labels: { "istio-injection": "enabled", "pod-security.kubernetes.io/enforce": "baseline" } }));
         it("keeps the mesh-wide default STRICT", () => assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "istio-system").inputs.spec, { mtls: { mode: "STRICT" } }));
         it("exports the mesh summary", () =>
             assert.deepStrictEqual(stack.outputs.mesh, { mtls: "STRICT", outboundTraffic: "ALLOW_ANY", namespaces: ["customer-apps", "legacy-apps"], externalHosts: ["api.stripe.com"] }));
@@ -255,7 +255,7 @@ describe("mesh in the project's stacks", () => {
                 [{}],
             ));
         it("enrols with the revision label", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "customer-apps-namespace").inputs.metadata.labels, { "istio.io/rev": "1-30-3" }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "customer-apps-namespace").inputs.metadata.labels, { "istio.io/rev": "1-30-3", "pod-security.kubernetes.io/enforce": "baseline" }));
         it("registers every external host the REGISTRY_ONLY mesh may reach", () =>
             assert.deepStrictEqual(stack.outputs.mesh, { mtls: "STRICT", outboundTraffic: "REGISTRY_ONLY", namespaces: ["customer-apps"], externalHosts: ["api.stripe.com"] }));
         it("limits customer-apps' egress to observability and the payments API", () =>

@@ -93,7 +93,7 @@ describe("config: namespaces", () => {
         ]));
     it("refuses an unknown key with a suggestion", () =>
         assert.deepStrictEqual(nsProblems({ alow: [] }), [
-            `${NS}.alow: unknown key; did you mean "allow"? known keys: adopt, labels, revision, mtls, allow, egress, services`,
+            `${NS}.alow: unknown key; did you mean "allow"? known keys: adopt, labels, revision, mtls, allow, egress, services, podSecurity`,
         ]));
     it("refuses a revision with dots", () =>
         assert.deepStrictEqual(nsProblems({ revision: "1.30.3" }), [

@@ -93,6 +93,29 @@ describe("npm run render with the real engine (local stack)", () => {
         }
     });
 
+    it("renders the CNI node agent on every node at system-node-critical priority", () => {
+        const agent = ofKind("DaemonSet").find((o) => o.metadata.name === "istio-cni-node");
+        assert.ok(agent, "no istio-cni-node DaemonSet");
+        const pod = agent.spec.template.spec;
+        assert.deepEqual([agent.metadata.namespace, pod.priorityClassName, pod.tolerations], ["kube-system", "system-node-critical", [{ operator: "Exists" }]]);
+        const hostPaths = Object.fromEntries(pod.volumes.map((v: any) => [v.name, v.hostPath?.path]));
+        assert.deepEqual([hostPaths["cni-bin-dir"], hostPaths["cni-net-dir"]], ["/opt/cni/bin", "/etc/cni/net.d"]);
+    });
+
+    it("renders the sidecar injector on the CNI path", () => {
+        const injector = ofKind("ConfigMap").find((o) => o.metadata.name === "istio-sidecar-injector");
+        assert.ok(injector, "no istio-sidecar-injector ConfigMap");
+        assert.deepEqual(JSON.parse(injector.data.values).pilot.cni, { enabled: true, provider: "default" });
+    });
+
+    it("renders the mesh namespaces with their Pod Security level", () => {
+        for (const [name, ns] of Object.entries(localConfig["istio-mesh:namespaces"]) as [string, any][]) {
+            if (ns.adopt) continue;
+            const rendered = ofKind("Namespace").find((o) => o.metadata.name === name);
+            assert.equal(rendered?.metadata.labels?.["pod-security.kubernetes.io/enforce"], ns.podSecurity ?? "baseline", name);
+        }
+    });
+
     it("renders the mesh telemetry", () => {
         const mesh = ofKind("Telemetry").find((o) => o.metadata.namespace === "istio-system");
         assert.ok(mesh, "no mesh-wide Telemetry in istio-system");

@@ -26,6 +26,16 @@ function ciPolicyConfig(stack: string): ResolvedConfig {
     return resolveConfig(file ? JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), "utf8")) : {}, policies);
 }
 
+/** The DaemonSet the `cni` chart renders (name and labels as in its templates/daemonset.yaml). */
+function cniAgentStandIn(namespace: string): FakeResource {
+    const labels = { "k8s-app": "istio-cni-node" };
+    const props = {
+        apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "istio-cni-node", namespace, labels },
+        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "install-cni", image: "docker.io/istio/install-cni:1.30.3" }] } } },
+    };
+    return { type: "kubernetes:apps/v1:DaemonSet", props, urn: `urn:pulumi:test::istio-mesh::kubernetes:apps/v1:DaemonSet::istio-cni-node`, name: "istio-cni-node" };
+}
+
 function check(resources: FakeResource[], config: ResolvedConfig): Found[] {
     const found: Found[] = [];
     for (const p of policies) {
@@ -52,6 +62,9 @@ for (const name of ["dev", "prod", "local"]) {
             const stack = await runProgram(readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`)), { stack: name });
             const resources = stack.resources.filter(r => r.type.startsWith("kubernetes:") && r.custom)
                 .map(r => ({ type: r.type, props: r.inputs, urn: r.urn, name: r.name }));
+            // The cni chart renders the node agent's DaemonSet with the real engine; under mocks it stands in.
+            const cni = stack.find("kubernetes:helm.sh/v4:Chart", "mesh-cni-agent");
+            if (cni) resources.push(cniAgentStandIn(cni.inputs.namespace));
             objects = resources.length;
             found = check(resources, ciPolicyConfig(name));
         });
