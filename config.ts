@@ -4,6 +4,7 @@
  * `npm run config:check` both go through `parseMeshConfig`, so the two can never disagree.
  */
 import { parseControlPlane } from "./config/control-plane";
+import { GATEWAY_API_CROSS_CHECKS, parseGatewayApi, parsePlatform } from "./config/gateway-api";
 import { ConfigError, Field, Problem, closest } from "./config/field";
 import { INCLUDE_KEY, locateProblems, programRoot, resolveIncludes } from "./config/include";
 import { INGRESS_CROSS_CHECKS, parseCertificates, parseCluster, parseGateways, parseRoutes } from "./config/ingress";
@@ -36,6 +37,8 @@ const SECTIONS = {
     gateways: parseGateways,
     certificates: parseCertificates,
     routes: parseRoutes,
+    platform: parsePlatform,
+    gatewayApi: parseGatewayApi,
     observability: parseObservability,
     kialiOidcClientSecret: parseSecretPresence,
     mtls: parseMtls,
@@ -51,7 +54,7 @@ export type MeshConfig = { readonly [K in SectionName]: NonNullable<ReturnType<(
 /** A check across sections, run only when every section parsed cleanly. */
 export type CrossCheck = (config: MeshConfig, report: (key: string, message: string) => void) => void;
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...GATEWAY_API_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
 
 /** Every config key the project understands, in the order the README documents them. */
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

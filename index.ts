@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ControlPlane } from "./components/control-plane";
+import { mergeValues } from "./components/chart-source";
 import { ExternalService } from "./components/external-service";
+import { GatewayApiIngress } from "./components/gateway-api";
 import { Ingress } from "./components/ingress";
 import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
@@ -12,6 +14,7 @@ import { Observability } from "./components/observability";
 import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
 import { ConfigError, MeshConfig, parseMeshConfig, rawFromPulumiConfig } from "./config";
 import { checkChartDirectory } from "./config/environment";
+import { istiodGatewayApiValues, routeForm, usesIstioForm } from "./config/gateway-api";
 import { gatewayIdentities } from "./config/ingress";
 
 function loadConfig(): MeshConfig {
@@ -35,7 +38,8 @@ const telemetry = telemetryPlan(config.observability);
 
 const controlPlane = new ControlPlane("mesh", {
     istio: config.istio,
-    controlPlane: config.controlPlane,
+    // Istio's Gateway API support written out when routes use that form; the user's values still merge last.
+    controlPlane: { ...config.controlPlane, values: mergeValues(istiodGatewayApiValues(config), config.controlPlane.values) },
     mesh: {
         trustDomain: config.istio.trustDomain,
         outboundTraffic: config.outboundTraffic,
@@ -73,11 +77,21 @@ const edge = new Ingress("ingress", {
     cluster: config.cluster,
     gateways: config.gateways,
     certificates: config.certificates,
-    routes: config.routes,
+    routes: config.routes.filter((r) => usesIstioForm(routeForm(r, config.gatewayApi))),
     controlPlane,
     injectionLabel: controlPlane.injectionLabel,
     revision: controlPlane.revision,
     namespaces: meshNamespaces,
+});
+// The Gateway API form (Gateway of class istio, HTTPRoutes), after the Istio ingress it takes hosts and certificates from.
+const gatewayApiIngress = new GatewayApiIngress("gateway-api", {
+    platform: config.platform,
+    gatewayApi: config.gatewayApi,
+    cluster: config.cluster,
+    gateways: config.gateways,
+    routes: config.routes,
+    namespaces: meshNamespaces,
+    dependsOn: [controlPlane, edge],
 });
 const observer = new Observability("observability", {
     config: config.observability,
@@ -100,6 +114,8 @@ export const istio = {
 export const meshRootCertPem = controlPlane.rootCertPem;
 /** The gateways: pinned addresses (point DNS here), hosts, Gateway resources and certificate Secrets. */
 export const ingress = edge.summary;
+/** The deployment model and the Gateway API form: Gateways of class istio, their addresses, the HTTPRoutes. */
+export const gatewayApi = gatewayApiIngress.summary;
 /** The mesh's membership and defaults: mTLS mode, enrolled namespaces, registered external hosts. */
 export const mesh = {
     mtls: config.mtls.mode,
