@@ -11,6 +11,9 @@ import {
     gatewayCertificateDnsNames, gatewayConflict, gatewayCredentialNamespace, gatewayDuplicateCertificate,
     gatewayHttpsWildcardHost, gatewayTlsCredential,
 } from "./gateways";
+import {
+    gatewayAddressReserved, gatewayListenerCertificate, gatewayListenerHostnameConflict, httpRouteBackendExists, httpRouteParentGateway,
+} from "./gateway-api";
 import { namespaceInjectionLabels, reservedProxyUid, trafficCaptureBypass, workloadInjectionOptOut } from "./injection";
 import { loadBalancerAddressInPool } from "./loadbalancer";
 import { destinationRuleTlsNotDisabled, meshWideStrictMtls, peerAuthenticationStrictMtls } from "./mtls";
@@ -47,6 +50,10 @@ export function createPolicies(): Policies {
         singleDefaultSidecarTelemetry(),
         certificateDuration(),
         loadBalancerAddressInPool(),
+        httpRouteParentGateway(),
+        gatewayListenerCertificate(),
+        gatewayListenerHostnameConflict(),
+        gatewayAddressReserved(),
         // Advisory by default.
         meshWideStrictMtls(),
         namespaceAuthorizationPolicy(),
@@ -65,6 +72,7 @@ export function createPolicies(): Policies {
         istiodHighAvailability(),
         imagePinned(),
         helmReleaseVersionPinned(),
+        httpRouteBackendExists(),
     ];
 }
 
