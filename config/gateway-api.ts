@@ -70,6 +70,10 @@ export function parsePlatform(f: Field): PlatformConfig | undefined {
             if (text === undefined) {
                 return undefined;
             }
+            // A single address is the usual case here (one Gateway, one Service): accepted as written.
+            if (parseIp(text)) {
+                return text;
+            }
             const parsed = parsePoolEntry(text);
             return "error" in parsed ? a.problem(parsed.error) : text;
         }) ?? [];
@@ -188,7 +192,7 @@ export function checkGatewayApiRoutes(c: GatewayApiSections, report: Report): vo
         if (istio.address && !c.gatewayApi.gateways[kind]?.address) {
             report(
                 `gatewayApi.gateways.${kind}.address`,
-                `required: routes ${names.join(", ")} use the Gateway API form on the ${kind} gateway, whose Gateway istiod deploys with a Service of its own; pin its address from an address pool (another than gateways.${kind}.address)`,
+                `required: ${names.map((n) => `routes.${n}`).join(", ")} ${names.length === 1 ? "uses" : "use"} the Gateway API form on the ${kind} gateway, whose Gateway istiod deploys with a Service of its own; pin its address from an address pool (another than gateways.${kind}.address)`,
             );
         }
     }
@@ -219,6 +223,11 @@ interface Reserved {
 function platformReserved(c: Pick<GatewayApiSections, "cluster" | "platform">): Reserved[] {
     const out: Reserved[] = [];
     for (const a of c.platform.gatewayApi.addresses) {
+        const single = parseIp(a);
+        if (single) {
+            out.push({ text: `platform.gatewayApi.addresses ${a}`, contains: (ip) => ip.family === single.family && ip.value === single.value });
+            continue;
+        }
         const parsed = parsePoolEntry(a);
         if ("range" in parsed) {
             out.push({ text: `platform.gatewayApi.addresses ${a}`, contains: (ip) => rangeContains(parsed.range, ip) });
