@@ -300,10 +300,27 @@ export function checkPlatformAddresses(c: GatewayApiSections, report: Report): v
     }
 }
 
-/** Side by side, Istio's gateway routes only to namespaces enrolled in the mesh; platform UIs stay on the platform's. */
+/** The platform's own namespaces (seed 000's namespace layout), which stay outside the mesh side by side. */
+export const PLATFORM_NAMESPACES = [
+    "flux-system", "olm", "cert-manager", "kyverno", "keycloak", "rbac-manager", "metallb-system",
+    "observability", "longhorn-system", "harbor", "headlamp", "velero",
+] as const;
+
+/**
+ * Side by side, Istio's gateway routes only to namespaces enrolled in the mesh, and the platform's services
+ * (seed 000: "Sidecars on platform services: No") are not enrolled; their UIs stay on the platform's ingress.
+ */
 export function checkBesideRoutes(c: GatewayApiSections, report: Report): void {
     if (c.platform.deploymentModel !== "beside") {
         return;
+    }
+    for (const ns of Object.keys(c.namespaces)) {
+        if ((PLATFORM_NAMESPACES as readonly string[]).includes(ns)) {
+            report(
+                `namespaces.${ns}`,
+                `is a platform namespace, and with platform.deploymentModel beside platform services stay outside the mesh on the platform's Gateway API: remove it, or set platform.deploymentModel: replace to bring the platform into the mesh`,
+            );
+        }
     }
     for (const r of c.routes) {
         if (!Object.hasOwn(c.namespaces, r.namespace)) {

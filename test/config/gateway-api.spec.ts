@@ -132,6 +132,12 @@ describe("config: deployment model and Gateway API", () => {
             }, [
                 "istio-mesh:routes.grafana.namespace: observability is not enrolled in the mesh (istio-mesh:namespaces), and with platform.deploymentModel beside the platform's Gateway API serves namespaces outside the mesh: enrol observability, or leave this route to the platform's Gateway API",
             ]],
+            ["beside, a platform namespace enrolled in the mesh", {
+                platform: { deploymentModel: "beside", gatewayApi: { addresses: ["10.0.10.40"] } },
+                namespaces: { headlamp: {} },
+            }, [
+                "istio-mesh:namespaces.headlamp: is a platform namespace, and with platform.deploymentModel beside platform services stay outside the mesh on the platform's Gateway API: remove it, or set platform.deploymentModel: replace to bring the platform into the mesh",
+            ]],
         ];
         for (const [what, patch, expected] of cases) {
             it(`refuses ${what}`, () => assert.deepStrictEqual(problems(patch), expected));
