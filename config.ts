@@ -4,7 +4,7 @@
  * `npm run config:check` both go through `parseMeshConfig`, so the two can never disagree.
  */
 import { parseControlPlane } from "./config/control-plane";
-import { GATEWAY_API_CROSS_CHECKS, parseGatewayApi, parsePlatform } from "./config/gateway-api";
+import { GATEWAY_API_CROSS_CHECKS, parseGatewayApi, parsePlatform, routeForm, usesIstioForm } from "./config/gateway-api";
 import { ConfigError, Field, Problem, closest } from "./config/field";
 import { INCLUDE_KEY, locateProblems, programRoot, resolveIncludes } from "./config/include";
 import { INGRESS_CROSS_CHECKS, parseCertificates, parseCluster, parseGateways, parseRoutes } from "./config/ingress";
@@ -54,7 +54,11 @@ export type MeshConfig = { readonly [K in SectionName]: NonNullable<ReturnType<(
 /** A check across sections, run only when every section parsed cleanly. */
 export type CrossCheck = (config: MeshConfig, report: (key: string, message: string) => void) => void;
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...GATEWAY_API_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+// Only routes with an Istio VirtualService go through the Istio gateway's pods; the Gateway API form has its own check.
+const checkIstioPublished: CrossCheck = (c, report) =>
+    checkPublishedServices({ ...c, routes: c.routes.filter((r) => usesIstioForm(routeForm(r, c.gatewayApi))) }, report);
+
+const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkIstioPublished, ...INGRESS_CROSS_CHECKS, ...GATEWAY_API_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
 
 /** Every config key the project understands, in the order the README documents them. */
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

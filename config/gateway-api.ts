@@ -12,6 +12,7 @@
 import { ClusterConfig, poolContaining, poolRanges } from "./cluster";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import type { GatewayKind, GatewaysConfig } from "./gateways";
+import type { AllowRule } from "./mesh";
 import { IpAddress, parseIp, parsePoolEntry, rangeContains } from "./ip";
 import type { RouteConfig } from "./routes";
 
@@ -142,7 +143,7 @@ export interface GatewayApiSections {
     cluster: ClusterConfig;
     gateways: GatewaysConfig;
     routes: RouteConfig[];
-    namespaces: Record<string, unknown>;
+    namespaces: Record<string, { allow: readonly AllowRule[] }>;
     controlPlane: { values: Record<string, unknown> };
     platform: PlatformConfig;
     gatewayApi: GatewayApiConfig;
@@ -332,7 +333,49 @@ export function checkBesideRoutes(c: GatewayApiSections, report: Report): void {
     }
 }
 
-export const GATEWAY_API_CROSS_CHECKS = [checkGatewayApiRoutes, checkPlatformAddresses, checkBesideRoutes];
+/** The ServiceAccount istiod gives the pods it deploys for a Gateway: `<name>-<gatewayClassName>`. */
+export function gatewayApiServiceAccount(api: GatewayApiConfig, kind: GatewayKind): string {
+    return `${gatewayApiGateway(api, kind).name}-${api.gatewayClassName}`;
+}
+
+/**
+ * A service published in the Gateway API form into an enrolled namespace must admit the pods istiod deploys
+ * for the Gateway: `gateway:<kind>` names the Istio gateway's pods only, so the default deny would answer 403.
+ */
+export function checkGatewayApiPublished(c: GatewayApiSections, report: Report): void {
+    const seen = new Set<string>();
+    for (const route of c.routes) {
+        if (!usesGatewayApiForm(routeForm(route, c.gatewayApi)) || route.gateway === "internal") {
+            continue;
+        }
+        const sa = gatewayApiServiceAccount(c.gatewayApi, route.gateway);
+        const gwNs = c.gateways.namespace;
+        for (const p of route.paths) {
+            const fqdn = /^([a-z0-9-]+)\.([a-z0-9-]+)\.svc(\.|$)/.exec(p.service);
+            const [service, ns] = fqdn ? [fqdn[1], fqdn[2]] : [p.service, route.namespace];
+            const target = c.namespaces[ns];
+            const key = `${ns}/${service}/${route.gateway}`;
+            if (!target || seen.has(key)) {
+                continue;
+            }
+            const admitted = target.allow.some(
+                (r) =>
+                    (r.to === undefined || r.to === service) &&
+                    (r.from.length === 0 ||
+                        r.from.some((s) => (s.kind === "namespace" && s.namespace === gwNs) || (s.kind === "principal" && s.namespace === gwNs && s.serviceAccount === sa))),
+            );
+            if (!admitted) {
+                seen.add(key);
+                report(
+                    `namespaces.${ns}.allow`,
+                    `routes.${route.name} publishes ${service} through the Gateway API Gateway ${gatewayApiGateway(c.gatewayApi, route.gateway).name}, whose pods run as ${gwNs}/${sa} (gateway:${route.gateway} admits only the Istio gateway's pods), so the default deny answers 403: add { from: ${gwNs}/${sa}, to: ${service} }`,
+                );
+            }
+        }
+    }
+}
+
+export const GATEWAY_API_CROSS_CHECKS = [checkGatewayApiRoutes, checkPlatformAddresses, checkBesideRoutes, checkGatewayApiPublished];
 
 /**
  * istiod chart values that turn its Gateway API support on, under the user's `controlPlane.values` (which

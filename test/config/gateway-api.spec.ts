@@ -14,7 +14,15 @@ const BASE = {
     },
     gateways: { external: { address: "10.0.10.50", hosts: ["app.example.com", "grafana.example.com"] }, internal: { hosts: ["*.internal.example.com"] } },
     certificates: { acme: { email: "platform@example.com" } },
-    namespaces: { "customer-apps": { allow: [{ from: "gateway:external", to: "api-service" }, { from: "gateway:internal", to: "api-service" }] } },
+    namespaces: {
+        "customer-apps": {
+            allow: [
+                { from: "gateway:external", to: "api-service" },
+                { from: "gateway:internal", to: "api-service" },
+                { from: "istio-ingress/external-gateway-api-istio", to: "api-service" },
+            ],
+        },
+    },
     routes: { shop: { namespace: "customer-apps", hosts: ["app.example.com"], paths: [{ prefix: "/api", service: "api-service", port: 8000 }] } },
 };
 /** The route in the Gateway API form, with the address its Gateway needs. */
@@ -138,10 +146,22 @@ describe("config: deployment model and Gateway API", () => {
             }, [
                 "istio-mesh:namespaces.headlamp: is a platform namespace, and with platform.deploymentModel beside platform services stay outside the mesh on the platform's Gateway API: remove it, or set platform.deploymentModel: replace to bring the platform into the mesh",
             ]],
+            ["a Gateway API route into an enrolled namespace that denies the Gateway's pods", {
+                ...GATEWAY_API,
+                namespaces: { "customer-apps": { allow: [{ from: "gateway:external", to: "api-service" }] } },
+            }, [
+                "istio-mesh:namespaces.customer-apps.allow: routes.shop publishes api-service through the Gateway API Gateway external-gateway-api, whose pods run as istio-ingress/external-gateway-api-istio (gateway:external admits only the Istio gateway's pods), so the default deny answers 403: add { from: istio-ingress/external-gateway-api-istio, to: api-service }",
+            ]],
         ];
         for (const [what, patch, expected] of cases) {
             it(`refuses ${what}`, () => assert.deepStrictEqual(problems(patch), expected));
         }
+        it("needs no gateway:external rule for a route in the Gateway API form only", () =>
+            assert.deepStrictEqual(problems({
+                routes: { shop: { form: "gateway-api" } },
+                gatewayApi: GATEWAY_API.gatewayApi,
+                namespaces: { "customer-apps": { allow: [{ from: "istio-ingress", to: "api-service" }] } },
+            }), []));
         it("accepts beside with the platform's pool and routes only into enrolled namespaces", () =>
             assert.deepStrictEqual(problems({ platform: { deploymentModel: "beside", gatewayApi: { pools: ["platform"] } } }), []));
     });
