@@ -12,7 +12,7 @@ import { orderPaths } from "./route";
 
 export const GATEWAY_API_GROUP = "gateway.networking.k8s.io";
 export const GATEWAY_API_VERSION = `${GATEWAY_API_GROUP}/v1`;
-/** ReferenceGrant is served as v1beta1 only in the standard channel of v1.5.1. */
+/** v1.5.1 serves ReferenceGrant as v1 and v1beta1 (its storage version, the one older platform CRDs also serve). */
 export const REFERENCE_GRANT_VERSION = `${GATEWAY_API_GROUP}/v1beta1`;
 /** Plain HTTP: where clients are redirected to HTTPS. */
 export const HTTP_LISTENER = "http";

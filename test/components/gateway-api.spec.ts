@@ -55,6 +55,13 @@ describe("Gateway API form", () => {
                 namespaces: { from: "Selector", selector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["harbor", "observability"] }] } },
                 kinds: [{ kind: "HTTPRoute" }],
             }));
+        it("pins nothing without an address", () => {
+            const bare = kubeGatewaySpec({ gateway: EXTERNAL, api: { name: "x" }, gatewayClassName: "istio", loadBalancer: "metallb", routeNamespaces: [] }) as any;
+            assert.deepStrictEqual([bare.addresses, bare.infrastructure], [undefined, undefined]);
+        });
+        it("admits only its own namespace's routes when no route needs the listener", () =>
+            assert.deepStrictEqual((kubeGatewaySpec({ gateway: EXTERNAL, api: { name: "x" }, gatewayClassName: "istio", loadBalancer: "metallb", routeNamespaces: [] }) as any).listeners[1].allowedRoutes,
+                { namespaces: { from: "Same" }, kinds: [{ kind: "HTTPRoute" }] }));
         it("names a wildcard host's listener", () => assert.strictEqual(httpsListenerName("*.internal.example.com"), "https-wildcard-internal-example-com"));
     });
 
