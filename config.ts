@@ -5,6 +5,7 @@
  */
 import { checkCni } from "./config/cni";
 import { parseControlPlane } from "./config/control-plane";
+import { GATEWAY_API_CROSS_CHECKS, parseGatewayApi, parsePlatform, routeForm, usesIstioForm } from "./config/gateway-api";
 import { ConfigError, Field, Problem, closest } from "./config/field";
 import { INCLUDE_KEY, locateProblems, programRoot, resolveIncludes } from "./config/include";
 import { INGRESS_CROSS_CHECKS, parseCertificates, parseCluster, parseGateways, parseRoutes } from "./config/ingress";
@@ -37,6 +38,8 @@ const SECTIONS = {
     gateways: parseGateways,
     certificates: parseCertificates,
     routes: parseRoutes,
+    platform: parsePlatform,
+    gatewayApi: parseGatewayApi,
     observability: parseObservability,
     kialiOidcClientSecret: parseSecretPresence,
     mtls: parseMtls,
@@ -52,7 +55,11 @@ export type MeshConfig = { readonly [K in SectionName]: NonNullable<ReturnType<(
 /** A check across sections, run only when every section parsed cleanly. */
 export type CrossCheck = (config: MeshConfig, report: (key: string, message: string) => void) => void;
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkCni, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+// Only routes with an Istio VirtualService go through the Istio gateway's pods; the Gateway API form has its own check.
+const checkIstioPublished: CrossCheck = (c, report) =>
+    checkPublishedServices({ ...c, routes: c.routes.filter((r) => usesIstioForm(routeForm(r, c.gatewayApi))) }, report);
+
+const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkCni, checkGatewaySources, checkIstioPublished, ...INGRESS_CROSS_CHECKS, ...GATEWAY_API_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
 
 /**
  * Keys whose values are secrets. Pulumi keeps a secret encrypted in the stack file (`secure: v1:...`) only when

@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { IstioCni } from "./components/cni";
 import { ControlPlane } from "./components/control-plane";
+import { mergeValues } from "./components/chart-source";
 import { ExternalService } from "./components/external-service";
+import { GatewayApiIngress } from "./components/gateway-api";
 import { Ingress } from "./components/ingress";
 import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
@@ -14,6 +16,7 @@ import { namespaceTelemetry, telemetryPlan } from "./components/observability.va
 import { ConfigError, MeshConfig, parseMeshConfig, PROJECT, rawFromPulumiConfig } from "./config";
 import { effectivePodSecurity } from "./config/cni";
 import { checkChartDirectory } from "./config/environment";
+import { istiodGatewayApiValues, routeForm, usesIstioForm } from "./config/gateway-api";
 import { gatewayIdentities } from "./config/ingress";
 
 /** Whether the engine handed the program this key as a secret (the SDK exports it untyped). */
@@ -45,7 +48,8 @@ const cni = config.istio.cni.enabled ? new IstioCni("mesh-cni", { istio: config.
 const controlPlane = new ControlPlane("mesh", {
     cni: cni?.agent,
     istio: config.istio,
-    controlPlane: config.controlPlane,
+    // Istio's Gateway API support written out when routes use that form; the user's values still merge last.
+    controlPlane: { ...config.controlPlane, values: mergeValues(istiodGatewayApiValues(config), config.controlPlane.values) },
     mesh: {
         trustDomain: config.istio.trustDomain,
         outboundTraffic: config.outboundTraffic,
@@ -84,11 +88,21 @@ const edge = new Ingress("ingress", {
     cluster: config.cluster,
     gateways: config.gateways,
     certificates: config.certificates,
-    routes: config.routes,
+    routes: config.routes.filter((r) => usesIstioForm(routeForm(r, config.gatewayApi))),
     controlPlane,
     injectionLabel: controlPlane.injectionLabel,
     revision: controlPlane.revision,
     namespaces: meshNamespaces,
+});
+// The Gateway API form (Gateway of class istio, HTTPRoutes), after the Istio ingress it takes hosts and certificates from.
+const gatewayApiIngress = new GatewayApiIngress("gateway-api", {
+    platform: config.platform,
+    gatewayApi: config.gatewayApi,
+    cluster: config.cluster,
+    gateways: config.gateways,
+    routes: config.routes,
+    namespaces: meshNamespaces,
+    dependsOn: [controlPlane, edge],
 });
 const observer = new Observability("observability", {
     config: config.observability,
@@ -111,6 +125,8 @@ export const istio = {
 export const meshRootCertPem = controlPlane.rootCertPem;
 /** The gateways: pinned addresses (point DNS here), hosts, Gateway resources and certificate Secrets. */
 export const ingress = edge.summary;
+/** The deployment model and the Gateway API form: Gateways of class istio, their addresses, the HTTPRoutes. */
+export const gatewayApi = gatewayApiIngress.summary;
 /** The mesh's membership and defaults: mTLS mode, enrolled namespaces, registered external hosts. */
 export const mesh = {
     mtls: config.mtls.mode,

@@ -4,6 +4,7 @@
  * bound to its gateway by `namespace/name`.
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
+import { parseRouteForm, RouteForm } from "./gateway-api";
 import { GatewayKind, HOST_HINT } from "./gateways";
 
 export interface RoutePath {
@@ -21,6 +22,8 @@ export interface RouteConfig {
     gateway: GatewayKind;
     hosts: string[];
     paths: RoutePath[];
+    /** Istio VirtualService, Gateway API HTTPRoute, or both (config/gateway-api.ts); unset: `gatewayApi.form`. */
+    form?: RouteForm;
 }
 
 export const ROUTES_DEFAULTS = { gateway: "external" as GatewayKind } as const;
@@ -42,7 +45,7 @@ function parseRoute(f: Field, name: string): RouteConfig | undefined {
     if (!DNS_LABEL.test(name)) {
         f.problem(`the route name becomes the VirtualService name and must be ${DNS_LABEL_HINT}`);
     }
-    const o = f.object(["namespace", "gateway", "hosts", "paths"]);
+    const o = f.object(["namespace", "gateway", "hosts", "paths", "form"]);
     if (!o) {
         return undefined;
     }
@@ -83,6 +86,7 @@ function parseRoute(f: Field, name: string): RouteConfig | undefined {
         gateway: o.gateway.string(ROUTES_DEFAULTS.gateway, { oneOf: ["external", "internal"] }) as GatewayKind,
         hosts,
         paths,
+        ...(o.form.isSet ? { form: parseRouteForm(o.form) } : {}),
     };
 }
 

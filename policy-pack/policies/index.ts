@@ -11,6 +11,9 @@ import {
     gatewayCertificateDnsNames, gatewayConflict, gatewayCredentialNamespace, gatewayDuplicateCertificate,
     gatewayHttpsWildcardHost, gatewayTlsCredential,
 } from "./gateways";
+import {
+    gatewayAddressReserved, gatewayListenerCertificate, gatewayListenerHostnameConflict, httpRouteBackendExists, httpRouteParentGateway,
+} from "./gateway-api";
 import { namespaceInjectionLabels, reservedProxyUid, trafficCaptureBypass, workloadInjectionOptOut } from "./injection";
 import { loadBalancerAddressInPool } from "./loadbalancer";
 import { meshNamespacePodSecurityCni, workloadNetworkCapabilities } from "./pod-security";
@@ -49,6 +52,10 @@ export function createPolicies(): Policies {
         certificateDuration(),
         loadBalancerAddressInPool(),
         meshNamespacePodSecurityCni(),
+        httpRouteParentGateway(),
+        gatewayListenerCertificate(),
+        gatewayListenerHostnameConflict(),
+        gatewayAddressReserved(),
         // Advisory by default.
         meshWideStrictMtls(),
         namespaceAuthorizationPolicy(),
@@ -68,6 +75,7 @@ export function createPolicies(): Policies {
         imagePinned(),
         helmReleaseVersionPinned(),
         workloadNetworkCapabilities(),
+        httpRouteBackendExists(),
     ];
 }
 

@@ -1,10 +1,12 @@
 /**
  * The Kubernetes CEL library functions that the pinned CRDs' rules use and CEL itself lacks:
- * the URL library (`url()`, `isURL()`, `getScheme()` ...), as the API server defines them
- * (k8s.io/apiserver/pkg/cel/library/urls.go). Strings extensions (`lowerAscii`, `substring` ...)
+ * the URL library (`url()`, `isURL()`, `getScheme()` ...) and `isIP()` of the IP library (Gateway API's
+ * TLSRoute hostnames), as the API server defines them (k8s.io/apiserver/pkg/cel/library/urls.go, ip.go). Strings extensions (`lowerAscii`, `substring` ...)
  * come from `@bufbuild/cel/ext`; `duration()`, `matches()`, `int()`, `size()` are standard CEL.
  */
 import type { CelFunc } from "@bufbuild/cel";
+import { isIP as netIsIp } from "net";
+import { parseIp } from "../lib/ip";
 
 /** The parts of a URL, as Go's net/url keeps them. */
 export interface ParsedURL {
@@ -113,7 +115,19 @@ export function queryParams(u: ParsedURL): Map<string, string[]> {
 }
 
 /**
- * The CEL functions of the Kubernetes URL library. Built on first use, as `@bufbuild/cel` itself is
+ * `isIP()` as the API server's IP library defines it: Go's netip.ParseAddr (no leading zeros in IPv4),
+ * and neither a zone (`fe80::1%eth0`) nor an IPv4-mapped IPv6 address (`::ffff:1.2.3.4`).
+ */
+export function isIP(s: string): boolean {
+  const family = netIsIp(s);
+  if (family === 0 || s.includes("%")) return false;
+  if (family === 4) return true;
+  const v = parseIp(s)?.value;
+  return v !== undefined && v >> 32n !== 0xffffn;
+}
+
+/**
+ * The CEL functions of the Kubernetes URL library, and `isIP()`. Built on first use, as `@bufbuild/cel` itself is
  * loaded only when a rule needs it.
  */
 export function urlLibrary(): CelFunc[] {
@@ -138,6 +152,7 @@ function buildUrlLibrary(): CelFunc[] {
       return celMap(new Map([[URL_KEY, s]]));
     }),
     celFunc("isURL", [CelScalar.STRING], CelScalar.BOOL, (s) => isURL(s)),
+    celFunc("isIP", [CelScalar.STRING], CelScalar.BOOL, (s) => isIP(s)),
     celMethod("getScheme", CelScalar.DYN, [], CelScalar.STRING, function () {
       return urlOf(this).scheme;
     }),

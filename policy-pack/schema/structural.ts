@@ -172,7 +172,7 @@ function checkNumber(ctx: WalkContext, value: number, s: SchemaNode, path: Field
   }
 }
 
-function checkArray(ctx: WalkContext, value: unknown[], s: SchemaNode, path: FieldPath, spath: SchemaPath): void {
+function checkArray(ctx: WalkContext, value: unknown[], s: SchemaNode, path: FieldPath, spath: SchemaPath): unknown[] {
   if (s.maxItems !== undefined && value.length > s.maxItems) {
     report(ctx, path, "maxItems", sub(spath, `.maxItems`), `must have at most ${s.maxItems} items`, value.length);
   }
@@ -199,10 +199,18 @@ function checkArray(ctx: WalkContext, value: unknown[], s: SchemaNode, path: Fie
       seen.add(key);
     });
   }
-  if (s.items) {
-    const items = s.items;
-    value.forEach((item, i) => walk(ctx, item, items, childPath(path, i, false), sub(spath, `.items`)));
-  }
+  if (!s.items) return value;
+  const items = s.items;
+  // The items as defaulted: a rule on the list sees them as the API server does (defaults first).
+  let out = value;
+  value.forEach((item, i) => {
+    const e = walk(ctx, item, items, childPath(path, i, false), sub(spath, `.items`));
+    if (e !== item) {
+      if (out === value) out = [...value];
+      out[i] = e;
+    }
+  });
+  return out;
 }
 
 function checkObject(ctx: WalkContext, value: Record<string, unknown>, plan: Plan, path: FieldPath, spath: SchemaPath): Record<string, unknown> {
@@ -224,9 +232,11 @@ function checkObject(ctx: WalkContext, value: Record<string, unknown>, plan: Pla
     count++;
     const p = props?.[k];
     if (p) {
-      walk(ctx, v, p, childPath(path, k, true), sub(spath, ".properties.", k));
+      const e = walk(ctx, v, p, childPath(path, k, true), sub(spath, ".properties.", k));
+      if (e !== v) obj = obj === value ? { ...obj, [k]: e } : ((obj[k] = e), obj);
     } else if (additional) {
-      walk(ctx, v, additional, childPath(path, k, false), sub(spath, `.additionalProperties`));
+      const e = walk(ctx, v, additional, childPath(path, k, false), sub(spath, `.additionalProperties`));
+      if (e !== v) obj = obj === value ? { ...obj, [k]: e } : ((obj[k] = e), obj);
     } else if (plan.closed && !(plan.embedded && (k === "apiVersion" || k === "kind" || k === "metadata"))) {
       const known = props ? Object.keys(props) : [];
       const hint = known.length > 0 ? `; known fields: ${known.join(", ")}` : "; this object takes no fields";
@@ -371,11 +381,11 @@ function planOf(s: SchemaNode): Plan {
 }
 
 /** Validates `value` against `schema`, appending findings to the context. */
-export function walk(ctx: WalkContext, value: unknown, schema: SchemaNode, path: FieldPath, spath: SchemaPath): void {
+export function walk(ctx: WalkContext, value: unknown, schema: SchemaNode, path: FieldPath, spath: SchemaPath): unknown {
   let plan = planOf(schema);
   if (plan.model) plan = planOf(ctx.resolve(schema));
-  if (ctx.isUnknown(value)) return;
-  if (value === undefined) return;
+  if (ctx.isUnknown(value)) return value;
+  if (value === undefined) return value;
   const s = plan.s;
   if (value === null) {
     // Custom resources: null is a value, valid only where the schema is nullable. Built-in kinds
@@ -383,20 +393,20 @@ export function walk(ctx: WalkContext, value: unknown, schema: SchemaNode, path:
     if (!plan.nullable && !ctx.nullIsAbsent && plan.nullType !== undefined) {
       report(ctx, path, "type", sub(spath, ".type"), `must be of type ${plan.nullType}, not null`, null);
     }
-    return;
+    return value;
   }
   if (plan.quantity) {
     if (!isQuantity(value)) report(ctx, path, "quantity", spath, "must be a quantity, e.g. 500m, 128Mi, 2", value);
-    return;
+    return value;
   }
   if (plan.intOrString) {
     if (typeof value !== "string" && !(typeof value === "number" && Number.isInteger(value))) {
       report(ctx, path, "x-kubernetes-int-or-string", sub(spath, `.x-kubernetes-int-or-string`), `must be an integer or a string, not ${typeOf(value)}`, value);
-      return;
+      return value;
     }
   } else if (plan.type && !typeMatches(plan.type, value)) {
     report(ctx, path, "type", sub(spath, `.type`), `must be of type ${plan.type}, not ${typeOf(value)}`, value);
-    return;
+    return value;
   }
   if (plan.enum && !plan.enum.some((e) => deepEqual(e, value))) {
     report(ctx, path, "enum", sub(spath, `.enum`), `must be one of ${plan.enum.map((e) => JSON.stringify(e)).join(", ")}`, value);
@@ -407,10 +417,11 @@ export function walk(ctx: WalkContext, value: unknown, schema: SchemaNode, path:
   } else if (typeof value === "number") {
     if (plan.numberChecks) checkNumber(ctx, value, s, path, spath);
   } else if (Array.isArray(value)) {
-    checkArray(ctx, value, s, path, spath);
+    effective = checkArray(ctx, value, s, path, spath);
   } else if (typeof value === "object") {
     effective = checkObject(ctx, value as Record<string, unknown>, plan, path, spath);
   }
   if (plan.combinators) checkCombinators(ctx, effective, s, path, spath);
   if (plan.rules) checkRules(ctx, effective, s, plan.rules, path, spath);
+  return effective;
 }

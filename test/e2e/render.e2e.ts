@@ -122,6 +122,14 @@ describe("npm run render with the real engine (local stack)", () => {
         assert.ok(mesh.spec.tracing?.length > 0, "the mesh Telemetry has no tracing");
     });
 
+    it("renders routes in both forms: VirtualServices and HTTPRoutes on a Gateway of class istio", () => {
+        const gw = ofKind("Gateway").find((o) => o.apiVersion === "gateway.networking.k8s.io/v1");
+        assert.ok(gw, "no Gateway API Gateway");
+        assert.equal(gw.spec.gatewayClassName, "istio");
+        assert.deepEqual(ofKind("HTTPRoute").map((o) => o.metadata.name).sort(), ["external-gateway-api-https-redirect", "grafana", "harbor", "headlamp"]);
+        assert.ok(ofKind("VirtualService").some((o) => o.metadata.name === "example-app"), "no VirtualService example-app");
+    });
+
     it("passes istioctl analyze with no errors", () => {
         const r = run(istioctl, ["analyze", "--use-kube=false", rendered]);
         const warnings = r.out.split("\n").filter((l) => l.startsWith("Warning"));

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { SchemaValidator } from "../../../policy-pack/schema";
 import { celLib, compileRule, dataKey, inputKey, rulesOf, runRule, selfUse, toCel } from "../../../policy-pack/schema/cel";
-import { hostname, isURL, parseURL, port, queryParams } from "../../../policy-pack/schema/k8s-cel-lib";
+import { hostname, isIP, isURL, parseURL, port, queryParams } from "../../../policy-pack/schema/k8s-cel-lib";
 
 const evalRule = (rule: string, self: unknown) => runRule(compileRule(rule), toCel(self, undefined));
 
@@ -15,9 +15,24 @@ describe("CEL rules of the pinned CRDs", () => {
   });
 
   it("compiles every rule, with every function it calls bound", () => {
-    const failures = located.filter((r) => compileRule(r.rule).status !== "compiled")
+    const failures = located.filter((r) => compileRule(r.rule).status === "error")
       .map((r) => `${r.source} ${r.location}: ${JSON.stringify(compileRule(r.rule))}`);
     assert.deepStrictEqual(failures, []);
+  });
+
+  it("skips only the transition rules (GatewayClass controllerName is immutable)", () => {
+    const skipped = located.filter((r) => compileRule(r.rule).status === "skipped").map((r) => `${r.source}: ${r.rule}`);
+    assert.deepStrictEqual(skipped, [
+      "gatewayclasses.gateway.networking.k8s.io gateway.networking.k8s.io/v1: self == oldSelf",
+      "gatewayclasses.gateway.networking.k8s.io gateway.networking.k8s.io/v1beta1: self == oldSelf",
+    ]);
+  });
+
+  it("knows the Gateway API v1.5.1 standard kinds", () => {
+    const kinds = new Set(v.crdKinds().filter((k) => k.apiVersion.startsWith("gateway.networking.k8s.io/")).map((k) => `${k.apiVersion} ${k.kind}`));
+    for (const k of ["v1 Gateway", "v1 GatewayClass", "v1 HTTPRoute", "v1 GRPCRoute", "v1beta1 ReferenceGrant", "v1 ListenerSet", "v1 TLSRoute", "v1 BackendTLSPolicy"]) {
+      assert.ok(kinds.has(`gateway.networking.k8s.io/${k}`), k);
+    }
   });
 
   it("reports a rule that calls a function the environment lacks as a compile error", () => {
@@ -75,6 +90,19 @@ describe("CEL standard functions the rules use", () => {
 
   it("has the strings extensions (substring, lowerAscii)", () => {
     assert.deepStrictEqual(evalRule(`self.substring(7, 8) == "/" && self.lowerAscii() == self`, "unix:///sock"), { ok: true });
+  });
+});
+
+describe("Kubernetes CEL IP library: isIP", () => {
+  for (const ok of ["10.0.0.1", "::1", "fd00::10", "2001:db8::1"]) {
+    it(`accepts ${ok}`, () => assert.strictEqual(isIP(ok), true));
+  }
+  for (const bad of ["010.0.0.1", "fe80::1%eth0", "::ffff:1.2.3.4", "example.com", "1.2.3", ""]) {
+    it(`rejects ${JSON.stringify(bad)}`, () => assert.strictEqual(isIP(bad), false));
+  }
+  it("runs in TLSRoute's hostname rule", () => {
+    assert.deepStrictEqual(evalRule("self.all(h, !isIP(h))", ["app.example.com"]), { ok: true });
+    assert.strictEqual(evalRule("self.all(h, !isIP(h))", ["10.0.0.1"]).ok, false);
   });
 });
 

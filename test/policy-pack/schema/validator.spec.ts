@@ -234,6 +234,22 @@ describe("schema validator: preview unknowns and defaults", () => {
     assert.deepStrictEqual(v.validate(se, { isUnknown }), []);
   });
 
+  it("applies defaults of list items before a rule over the list runs (HTTPRoute rules without matches)", () => {
+    const route = {
+      apiVersion: "gateway.networking.k8s.io/v1", kind: "HTTPRoute", metadata: { name: "redirect", namespace: "istio-ingress" },
+      spec: { parentRefs: [{ name: "edge" }], rules: [{ filters: [{ type: "RequestRedirect", requestRedirect: { scheme: "https", statusCode: 301 } }] }] },
+    };
+    assert.deepStrictEqual(brief(route), []);
+  });
+
+  it("validates Gateway API objects with their CEL rules", () => {
+    const gw = {
+      apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "edge", namespace: "istio-ingress" },
+      spec: { gatewayClassName: "istio", listeners: [{ name: "https", port: 443, protocol: "HTTPS", tls: { mode: "Terminate", certificateRefs: [] } }] },
+    };
+    assert.deepStrictEqual(brief(gw).map((f) => f[2]), ["certificateRefs or options must be specified when mode is Terminate (evaluation error: field not found: options)"]);
+  });
+
   it("does not require metadata.name where names are generated", () => {
     const cm = byKind("ConfigMap");
     delete cm.metadata.name;
