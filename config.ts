@@ -10,7 +10,9 @@ import { INGRESS_CROSS_CHECKS, parseCertificates, parseCluster, parseGateways, p
 import { checkGatewaySources, checkMesh, checkPublishedServices, parseExternalServices, parseMtls, parseNamespaces } from "./config/mesh";
 import { parseIstio } from "./config/istio";
 import { parseObservability, parseSecretPresence } from "./config/observability";
-import { OBSERVABILITY_CROSS_CHECKS } from "./config/observability-checks";
+import { OBSERVABILITY_CROSS_CHECKS, OBSERVABILITY_SECRET_CHECKS } from "./config/observability-checks";
+import { parseRegistryPullSecret } from "./config/registry";
+import { REGISTRY_CROSS_CHECKS, REGISTRY_SECRET_CHECKS } from "./config/registry-checks";
 
 export { ConfigError, Problem, formatProblems } from "./config/field";
 
@@ -38,6 +40,7 @@ const SECTIONS = {
     routes: parseRoutes,
     observability: parseObservability,
     kialiOidcClientSecret: parseSecretPresence,
+    registryPullSecret: parseRegistryPullSecret,
     mtls: parseMtls,
     namespaces: parseNamespaces,
     externalServices: parseExternalServices,
@@ -51,7 +54,21 @@ export type MeshConfig = { readonly [K in SectionName]: NonNullable<ReturnType<(
 /** A check across sections, run only when every section parsed cleanly. */
 export type CrossCheck = (config: MeshConfig, report: (key: string, message: string) => void) => void;
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+const CROSS_CHECKS: CrossCheck[] = [
+    checkMesh,
+    checkGatewaySources,
+    checkPublishedServices,
+    ...INGRESS_CROSS_CHECKS,
+    ...OBSERVABILITY_CROSS_CHECKS,
+    ...REGISTRY_CROSS_CHECKS,
+];
+
+/**
+ * Secrets the stack needs but a stack file may not hold: they are set with `pulumi config set --secret` or
+ * come from the stack's ESC environment, which `config:check` cannot see. The program refuses to run
+ * without them; `config:check` lists them as needed and still calls the file valid.
+ */
+const SECRET_CHECKS: CrossCheck[] = [...OBSERVABILITY_SECRET_CHECKS, ...REGISTRY_SECRET_CHECKS];
 
 /** Every config key the project understands, in the order the README documents them. */
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
@@ -60,7 +77,7 @@ export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
  * Parses raw stack config (section name to value, as `pulumi config` holds it) into a `MeshConfig`,
  * or lists every problem found. Pure: no I/O, no Pulumi runtime.
  */
-export function checkMeshConfig(raw: Readonly<Record<string, unknown>>): { config?: MeshConfig; problems: Problem[] } {
+export function checkMeshConfig(raw: Readonly<Record<string, unknown>>): { config?: MeshConfig; problems: Problem[]; missingSecrets: Problem[] } {
     const problems: Problem[] = [];
     for (const key of Object.keys(raw)) {
         if (!(key in SECTIONS)) {
@@ -76,20 +93,24 @@ export function checkMeshConfig(raw: Readonly<Record<string, unknown>>): { confi
         config[name] = SECTIONS[name](Field.root(`${PROJECT}:${name}`, raw[name], problems));
     }
     if (problems.length > 0) {
-        return { problems: locateProblems(raw, problems) };
+        return { problems: locateProblems(raw, problems), missingSecrets: [] };
     }
     const mesh = config as MeshConfig;
     for (const check of CROSS_CHECKS) {
         check(mesh, (key, message) => problems.push({ key: `${PROJECT}:${key}`, message }));
     }
-    return problems.length > 0 ? { problems: locateProblems(raw, problems) } : { config: mesh, problems };
+    const missingSecrets: Problem[] = [];
+    for (const check of SECRET_CHECKS) {
+        check(mesh, (key, message) => missingSecrets.push({ key: `${PROJECT}:${key}`, message }));
+    }
+    return problems.length > 0 ? { problems: locateProblems(raw, problems), missingSecrets } : { config: mesh, problems, missingSecrets };
 }
 
-/** Like `checkMeshConfig`, but throws a `ConfigError` listing every problem. */
+/** Like `checkMeshConfig`, but throws a `ConfigError` listing every problem, missing secrets included. */
 export function parseMeshConfig(raw: Readonly<Record<string, unknown>>): MeshConfig {
-    const { config, problems } = checkMeshConfig(raw);
-    if (!config) {
-        throw new ConfigError(problems);
+    const { config, problems, missingSecrets } = checkMeshConfig(raw);
+    if (!config || missingSecrets.length > 0) {
+        throw new ConfigError([...problems, ...missingSecrets]);
     }
     return config;
 }

@@ -12,7 +12,8 @@ import { Observability } from "./components/observability";
 import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
 import { ConfigError, MeshConfig, parseMeshConfig, rawFromPulumiConfig } from "./config";
 import { checkChartDirectory } from "./config/environment";
-import { gatewayIdentities } from "./config/ingress";
+import { gatewayIdentities, gatewaysOf } from "./config/ingress";
+import { resolveRegistry } from "./config/registry";
 
 function loadConfig(): MeshConfig {
     try {
@@ -33,6 +34,12 @@ const config = loadConfig();
 // Providers and Telemetry specs come from one plan: a Telemetry can never name a provider istiod lacks.
 const telemetry = telemetryPlan(config.observability);
 
+// One registry for every image; its pull secret is created by the owner of each namespace that pulls.
+const registry = resolveRegistry(config.istio, config.registryPullSecret);
+const pullSecret = registry.createsPullSecrets
+    ? { name: registry.pullSecrets[0], dockerConfigJson: new pulumi.Config().requireSecret("registryPullSecret") }
+    : undefined;
+
 const controlPlane = new ControlPlane("mesh", {
     istio: config.istio,
     controlPlane: config.controlPlane,
@@ -42,6 +49,7 @@ const controlPlane = new ControlPlane("mesh", {
         extensionProviders: telemetry.extensionProviders,
         defaultProviders: telemetry.defaultProviders,
     },
+    pullSecret,
 });
 
 // Mesh policy: every Istio object waits for the control plane, whose validation webhook must be serving.
@@ -60,6 +68,7 @@ for (const [name, ns] of Object.entries(config.namespaces)) {
         protect: config.istio.protect,
         telemetry: namespaceTelemetry(telemetry, name),
         dependsOn: meshDeps,
+        pullSecret,
     });
 }
 for (const [name, service] of Object.entries(config.externalServices)) {
@@ -78,7 +87,10 @@ const edge = new Ingress("ingress", {
     injectionLabel: controlPlane.injectionLabel,
     revision: controlPlane.revision,
     namespaces: meshNamespaces,
+    pullSecret,
 });
+const kialiNamespace = config.observability.kiali && (config.observability.kiali.namespace ?? config.istio.namespace);
+const pullSecretOwned = new Set([config.istio.namespace, ...Object.keys(config.namespaces), ...(gatewaysOf(config.gateways).length > 0 ? [config.gateways.namespace] : [])]);
 const observer = new Observability("observability", {
     config: config.observability,
     plan: telemetry,
@@ -89,6 +101,8 @@ const observer = new Observability("observability", {
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),
     internalGateway: gateways.internal,
     kialiClientSecret: config.kialiOidcClientSecret ? new pulumi.Config().requireSecret("kialiOidcClientSecret") : undefined,
+    registry,
+    kialiPullSecret: kialiNamespace && !pullSecretOwned.has(kialiNamespace) ? pullSecret : undefined,
 });
 export const istio = {
     version: config.istio.version,

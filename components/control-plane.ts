@@ -5,11 +5,14 @@ import type { IstioConfig } from "../config/istio";
 import { chartRef, ignoreWebhookRuntimeFields, retainCrds } from "./chart-source";
 import { baseValues, istiodValues, MeshSettings } from "./control-plane.values";
 import { PluginCa } from "./plugin-ca";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 
 export interface ControlPlaneArgs {
     istio: IstioConfig;
     controlPlane: ControlPlaneConfig;
     mesh: MeshSettings;
+    /** The registry's pull secret, created in the control plane's namespace before istiod. @default none */
+    pullSecret?: PullSecretArgs;
 }
 
 /**
@@ -50,6 +53,8 @@ export class ControlPlane extends pulumi.ComponentResource {
               )
             : undefined;
 
+        const pulls = args.pullSecret ? [pullSecret(name, ns.metadata.name, args.pullSecret, this, [ns])] : [];
+
         const valuesArgs = {
             namespace: istio.namespace,
             revision: istio.revision,
@@ -78,7 +83,7 @@ export class ControlPlane extends pulumi.ComponentResource {
                 values: istiodValues(valuesArgs),
             },
             // istiod reads the plug-in CA only at start-up: the secret must exist before its first pod.
-            { parent: this, dependsOn: ca ? [base, ca] : [base], transforms: [ignoreWebhookRuntimeFields] },
+            { parent: this, dependsOn: [base, ...(ca ? [ca] : []), ...pulls], transforms: [ignoreWebhookRuntimeFields] },
         );
 
         this.namespace = ns.metadata.name;

@@ -2,8 +2,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ObservabilityConfig } from "../config/observability";
+import { imageRepository, ResolvedRegistry } from "../config/registry";
 import { kialiHostProblem } from "../config/observability-checks";
 import { KIALI_SECRETS, kialiChartRef, kialiUrl, kialiValues, kialiVirtualService } from "./kiali.values";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { MERGED_METRICS, MESH_TELEMETRY_NAME, monitorObjects, namespaceTelemetry, TelemetryPlan, telemetryObject } from "./observability.values";
 
 /** The internal gateway Kiali is published through (from the ingress area's `gatewayIdentities`). */
@@ -27,6 +29,10 @@ export interface ObservabilityArgs {
     internalGateway?: InternalGatewayRef;
     /** The OpenID client secret, required with `kiali.login: openid` (a Pulumi secret). */
     kialiClientSecret?: pulumi.Input<string>;
+    /** The stack's registry: Kiali's image and pull secrets come from it. @default upstream images, no pull secret */
+    registry?: ResolvedRegistry;
+    /** The pull secret to create in Kiali's namespace, when no other component creates it there. @default none */
+    kialiPullSecret?: PullSecretArgs;
 }
 
 /** Where the mesh's telemetry goes, as the stack outputs report it. */
@@ -109,7 +115,8 @@ export class Observability extends pulumi.ComponentResource {
         // The chart would generate a new random key on every render: a diff on every preview and every user
         // logged out on every update. A key generated once and kept in state avoids both.
         const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: 32, special: false }, { parent: this });
-        const secrets: pulumi.Resource[] = [
+        const secrets: pulumi.Resource[] = args.kialiPullSecret ? [pullSecret(`${name}-kiali`, namespace, args.kialiPullSecret, this)] : [];
+        secrets.push(
             new k8s.core.v1.Secret(
                 `${name}-kiali-signing-key`,
                 {
@@ -119,7 +126,7 @@ export class Observability extends pulumi.ComponentResource {
                 },
                 { parent: this },
             ),
-        ];
+        );
         if (kiali.login.kind === "openid") {
             if (args.kialiClientSecret === undefined) {
                 throw new Error("kiali.login is openid but no client secret was given");
@@ -137,9 +144,15 @@ export class Observability extends pulumi.ComponentResource {
             );
         }
         // Kiali reads its secrets at start-up: they must exist before its first pod.
+        const values = kialiValues({
+            kiali,
+            istioNamespace: args.istioNamespace,
+            image: args.registry && imageRepository(args.registry, "kiali"),
+            pullSecrets: args.registry?.pullSecrets,
+        });
         new k8s.helm.v4.Chart(
             `${name}-kiali`,
-            { ...kialiChartRef(kiali.chart, kiali.version), name: "kiali", namespace, values: kialiValues({ kiali, istioNamespace: args.istioNamespace }) },
+            { ...kialiChartRef(kiali.chart, kiali.version), name: "kiali", namespace, values },
             { parent: this, dependsOn: [args.controlPlane, ...secrets] },
         );
         new k8s.apiextensions.CustomResource(

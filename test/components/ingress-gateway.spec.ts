@@ -1,7 +1,6 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readStackFile } from "../../bin/config-check";
 import { parseMeshConfig } from "../../config";
 import {
     ACME_CHALLENGE_PREFIX,
@@ -11,17 +10,10 @@ import {
     notPrefixRegex,
 } from "../../components/ingress-gateway.values";
 import { REPO_ROOT, runProgram, Stack } from "../mocks";
+import { runStack, stackConfig } from "../stack-files";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const CHARTS = process.env.ISTIO_MESH_CHARTS ?? path.join(REPO_ROOT, "..", "shared", "istio-charts", "1.30.3");
-
-function stackConfig(name: string): Record<string, unknown> {
-    return readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`));
-}
-
-function runStack(name: string): Promise<Stack> {
-    return runProgram(stackConfig(name), { stack: name });
-}
 
 /** The values a stack file gives one of its gateways, through the same builder the program uses. */
 function valuesOf(stack: string, kind: "external" | "internal"): Record<string, unknown> {

@@ -209,10 +209,15 @@ describe("config: observability", () => {
             assert.deepStrictEqual(kiali({ login: "openid" }).filter((p) => p.startsWith(K)), [
                 `${K}.issuer: is required with login: openid: set the OpenID Connect issuer URL, e.g. https://keycloak.example.com/realms/platform`,
             ]));
-        it("requires the client secret with OpenID login", () =>
-            assert.deepStrictEqual(kiali({ login: "openid", issuer: "https://keycloak.example.com/realms/platform" }), [
-                "istio-mesh:kialiOidcClientSecret: is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
-            ]));
+        it("requires the client secret with OpenID login, as a secret the stack file may lack", () =>
+            assert.deepStrictEqual(
+                checkMeshConfig({ ...INTERNAL, observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } } }).missingSecrets.map(
+                    (p) => `${p.key}: ${p.message}`,
+                ),
+                [
+                    "istio-mesh:kialiOidcClientSecret: is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
+                ],
+            ));
         it("accepts OpenID login with issuer and client secret", () =>
             assert.deepStrictEqual(
                 problems({ ...INTERNAL, kialiOidcClientSecret: "[secret]", observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } } }),
