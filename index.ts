@@ -98,6 +98,7 @@ const observer = new Observability("observability", {
     revision: controlPlane.revision,
     controlPlane,
     gatewayNamespaces: [config.gateways.namespace],
+    gatewayWorkloads: gatewaysOf(config.gateways).map((g) => g.release),
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),
     internalGateway: gateways.internal,
     kialiClientSecret: config.kialiOidcClientSecret ? new pulumi.Config().requireSecret("kialiOidcClientSecret") : undefined,

@@ -5,6 +5,7 @@ import type { ObservabilityConfig } from "../config/observability";
 import { imageRepository, ResolvedRegistry } from "../config/registry";
 import { kialiHostProblem } from "../config/observability-checks";
 import { KIALI_SECRETS, kialiChartRef, kialiUrl, kialiValues, kialiVirtualService } from "./kiali.values";
+import { alertRuleObject, dashboardConfigMaps } from "./observability.ops";
 import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { MERGED_METRICS, MESH_TELEMETRY_NAME, monitorObjects, namespaceTelemetry, TelemetryPlan, telemetryObject } from "./observability.values";
 
@@ -24,6 +25,8 @@ export interface ObservabilityArgs {
     /** Telemetry, monitors and Kiali's VirtualService need istiod's CRDs and validation webhook. */
     controlPlane: pulumi.Resource;
     gatewayNamespaces: string[];
+    /** The gateways' Deployment names, whose 5xx the alerts watch. @default [] */
+    gatewayWorkloads?: string[];
     /** Namespaces whose Telemetry this component creates, because no mesh namespace component owns them. */
     ownNamespaceTelemetry?: string[];
     internalGateway?: InternalGatewayRef;
@@ -39,7 +42,7 @@ export interface ObservabilityArgs {
 export interface ObservabilitySummary {
     traces: { provider: string; endpoint: string; samplingPercent: number } | null;
     accessLogs: { mode: string; destination: string };
-    metrics: { scraping: string; proxyEndpoint: string; monitors: string[] };
+    metrics: { scraping: string; proxyEndpoint: string; monitors: string[]; alerts: string | null; dashboards: string[] };
     kialiUrl: string | null;
 }
 
@@ -65,12 +68,31 @@ export class Observability extends pulumi.ComponentResource {
             }
         }
 
+        // The collector's target allocator discovers the same monitors Prometheus would, by its own labels.
+        const collector = config.metrics.via === "collector";
         const monitors =
-            config.prometheus.mode === "operator"
-                ? monitorObjects({ prometheus: config.prometheus, istioNamespace, revision: args.revision, gatewayNamespaces: args.gatewayNamespaces })
+            config.prometheus.mode === "operator" || collector
+                ? monitorObjects({
+                      prometheus: collector ? { ...config.prometheus, monitorLabels: config.metrics.collectorLabels } : config.prometheus,
+                      istioNamespace,
+                      revision: args.revision,
+                      gatewayNamespaces: args.gatewayNamespaces,
+                  })
                 : [];
         for (const m of monitors) {
             new k8s.apiextensions.CustomResource(`${name}-monitor-${m.metadata.name}`, m, after);
+        }
+        const gatewayNamespace = args.gatewayNamespaces[0] ?? istioNamespace;
+        const rule = config.alerts
+            ? alertRuleObject({ alerts: config.alerts, istioNamespace, gatewayNamespace, gatewayWorkloads: args.gatewayWorkloads ?? [] })
+            : undefined;
+        if (rule) {
+            // Needs only the PrometheusRule CRD (prometheus-operator), not istiod.
+            new k8s.apiextensions.CustomResource(`${name}-alerts`, rule, { parent: this });
+        }
+        const dashboards = config.dashboards ? dashboardConfigMaps({ dashboards: config.dashboards, istioNamespace, gatewayNamespace }) : [];
+        for (const d of dashboards) {
+            new k8s.core.v1.ConfigMap(`${name}-${d.metadata.name}`, d, { parent: this });
         }
 
         if (config.kiali) {
@@ -91,9 +113,11 @@ export class Observability extends pulumi.ComponentResource {
                           : `proxy stdout (${logs.encoding})`,
             },
             metrics: {
-                scraping: config.prometheus.mode,
+                scraping: collector ? "collector" : config.prometheus.mode,
                 proxyEndpoint: `:${MERGED_METRICS.port}${MERGED_METRICS.path}`,
                 monitors: monitors.map((m) => `${m.kind}/${m.metadata.name}`),
+                alerts: rule ? `${rule.metadata.namespace}/${rule.metadata.name}` : null,
+                dashboards: dashboards.map((d) => `${d.metadata.namespace}/${d.metadata.name}`),
             },
             kialiUrl: this.kialiUrl ?? null,
         };

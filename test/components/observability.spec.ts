@@ -175,7 +175,7 @@ describe("Observability component", () => {
             assert.deepStrictEqual(stack.outputs.observability, {
                 traces: null,
                 accessLogs: { mode: "errors-only", destination: "proxy stdout (JSON)" },
-                metrics: { scraping: "annotations", proxyEndpoint: ":15020/stats/prometheus", monitors: [] },
+                metrics: { scraping: "annotations", proxyEndpoint: ":15020/stats/prometheus", monitors: [], alerts: null, dashboards: [] },
                 kialiUrl: null,
             }));
     });

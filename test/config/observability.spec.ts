@@ -184,7 +184,7 @@ describe("config: observability", () => {
             ]));
         it("suggests the key meant by a typo", () =>
             assert.deepStrictEqual(obsProblems({ tracng: {} }), [
-                `${T}.tracng: unknown key; did you mean "tracing"? known keys: tracing, accessLogs, prometheus, kiali, namespaces, clusterDomain`,
+                `${T}.tracng: unknown key; did you mean "tracing"? known keys: tracing, accessLogs, prometheus, metrics, alerts, dashboards, kiali, namespaces, clusterDomain`,
             ]));
         it("refuses an unknown prometheus mode", () =>
             assert.deepStrictEqual(obsProblems({ prometheus: "pull" }), [`${T}.prometheus: must be one of operator, annotations, off (got "pull")`]));
