@@ -8,6 +8,7 @@ import { ExternalService } from "./components/external-service";
 import { Ingress } from "./components/ingress";
 import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
+import { enrolmentChanges, previousLabels, selfReferenceName } from "./components/enrolment.values";
 import { Observability } from "./components/observability";
 import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
 import { ConfigError, MeshConfig, parseMeshConfig, rawFromPulumiConfig } from "./config";
@@ -124,3 +125,18 @@ export const mesh = {
 };
 /** Where traces, access logs and metrics go, and the Kiali URL (null without Kiali). */
 export const observability = observer.summary;
+
+// The previous update's `enrolment` output, read back through a reference to this very stack (it works the
+// same on Pulumi Cloud and the file backend); the first update has none.
+const previousUpdate = new pulumi.StackReference("mesh-previous-update", {
+    name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack()),
+});
+const enrolledNow: Record<string, string> = Object.fromEntries(Object.entries(meshNamespaces).map(([name, ns]) => [name, ns.injectionLabel]));
+if (gatewaysOf(config.gateways).length > 0) {
+    enrolledNow[config.gateways.namespace] = istio.injectionLabel;
+}
+/**
+ * Namespaces whose injection label changed since the previous update (enrolled, moved to another revision,
+ * left the mesh), each with the command that restarts its workloads and the one that verifies injection.
+ */
+export const enrolment = previousUpdate.getOutput("enrolment").apply((previous) => enrolmentChanges(previousLabels(previous), enrolledNow));
