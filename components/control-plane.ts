@@ -4,6 +4,7 @@ import type { ControlPlaneConfig } from "../config/control-plane";
 import type { IstioConfig } from "../config/istio";
 import { chartRef, ignoreWebhookRuntimeFields, retainCrds } from "./chart-source";
 import { baseValues, istiodValues, MeshSettings } from "./control-plane.values";
+import { AIR_GAPPED_HUB_ANNOTATION } from "../config/registry";
 import { PluginCa } from "./plugin-ca";
 import { pullSecret, PullSecretArgs } from "./pull-secret";
 
@@ -41,7 +42,14 @@ export class ControlPlane extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(
             `${name}-namespace`,
-            { metadata: { name: istio.namespace, labels: { "app.kubernetes.io/part-of": "istio-mesh" } } },
+            {
+                metadata: {
+                    name: istio.namespace,
+                    labels: { "app.kubernetes.io/part-of": "istio-mesh" },
+                    // How the air-gapped-image-registry policy learns the hub at preview.
+                    ...(istio.airGapped && istio.hub ? { annotations: { [AIR_GAPPED_HUB_ANNOTATION]: istio.hub } } : {}),
+                },
+            },
             { parent: this, protect },
         );
 

@@ -14,6 +14,12 @@ export const IMAGE_NAMES = {
 
 export type ImageName = keyof typeof IMAGE_NAMES;
 
+/**
+ * On the control-plane Namespace of an air-gapped stack: the hub, read by the policy pack's
+ * `air-gapped-image-registry` (which cannot import the program; it spells the key out itself).
+ */
+export const AIR_GAPPED_HUB_ANNOTATION = "istio-mesh/air-gapped-hub";
+
 /** The registry every image comes from, as components read it. */
 export interface ResolvedRegistry {
     /** The hub (`harbor.example.com/istio`); undefined: each chart's upstream default (docker.io/istio, quay.io/kiali). */

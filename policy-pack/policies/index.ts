@@ -19,6 +19,7 @@ import {
     meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceDestinationExists, virtualServiceGatewayExists,
     virtualServiceHostInGateway, virtualServiceRouteWeights, virtualServiceSubsetDefined, virtualServiceUnreachableRoutes,
 } from "./routing";
+import { airGappedImageRegistry } from "./registry";
 import { durationMinimum } from "./timeouts";
 import { schemaConformance } from "./schema";
 
@@ -65,6 +66,7 @@ export function createPolicies(): Policies {
         istiodHighAvailability(),
         imagePinned(),
         helmReleaseVersionPinned(),
+        airGappedImageRegistry(),
     ];
 }
 
