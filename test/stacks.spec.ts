@@ -27,6 +27,7 @@ describe("stacks", () => {
             assert.strictEqual(stack.get(CHART, "mesh-istiod").inputs.values.global.defaultPodDisruptionBudget.enabled, false));
         it("requests small resources", () =>
             assert.deepStrictEqual(stack.get(CHART, "mesh-istiod").inputs.values.resources, { requests: { cpu: "100m", memory: "512Mi" } }));
+        it("is not air-gapped", () => assert.strictEqual(stack.k8s("Namespace", "istio-system").inputs.metadata.annotations, undefined));
         it("uses istiod's self-signed CA", () => assert.strictEqual(stack.ofType("istio-mesh:mesh:PluginCa").length, 0));
         it("protects nothing", () => assert.deepStrictEqual(stack.resources.filter((r) => r.protect).map((r) => r.name), []));
         it("pulls charts from the official repository", () =>
@@ -76,6 +77,8 @@ describe("stacks", () => {
             const d = stack.get(CHART, "observability-kiali").inputs.values.deployment;
             assert.deepStrictEqual([d.image_name, d.image_pull_secrets], ["harbor.example.com/istio/kiali", ["harbor-pull"]]);
         });
+        it("marks the control-plane namespace air-gapped with its hub, for the policy pack", () =>
+            assert.deepStrictEqual(stack.k8s("Namespace", "istio-system").inputs.metadata.annotations, { "istio-mesh/air-gapped-hub": "harbor.example.com/istio" }));
         it("protects the namespace and the CA", () =>
             assert.deepStrictEqual(
                 ["mesh-namespace", "mesh-ca-cacerts", "mesh-ca-root-key", "mesh-ca-root-cert"].map((n) => stack.resources.find((r) => r.name === n)?.protect),
