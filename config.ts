@@ -12,7 +12,9 @@ import { INGRESS_CROSS_CHECKS, parseCertificates, parseCluster, parseGateways, p
 import { checkGatewaySources, checkMesh, checkPublishedServices, parseExternalServices, parseMtls, parseNamespaces } from "./config/mesh";
 import { parseIstio } from "./config/istio";
 import { parseObservability, parseSecretPresence } from "./config/observability";
-import { OBSERVABILITY_CROSS_CHECKS } from "./config/observability-checks";
+import { OBSERVABILITY_CROSS_CHECKS, OBSERVABILITY_SECRET_CHECKS } from "./config/observability-checks";
+import { parseRegistryPullSecret } from "./config/registry";
+import { REGISTRY_CROSS_CHECKS, REGISTRY_SECRET_CHECKS } from "./config/registry-checks";
 
 export { ConfigError, Problem, formatProblems } from "./config/field";
 
@@ -42,6 +44,7 @@ const SECTIONS = {
     gatewayApi: parseGatewayApi,
     observability: parseObservability,
     kialiOidcClientSecret: parseSecretPresence,
+    registryPullSecret: parseRegistryPullSecret,
     mtls: parseMtls,
     namespaces: parseNamespaces,
     externalServices: parseExternalServices,
@@ -59,13 +62,29 @@ export type CrossCheck = (config: MeshConfig, report: (key: string, message: str
 const checkIstioPublished: CrossCheck = (c, report) =>
     checkPublishedServices({ ...c, routes: c.routes.filter((r) => usesIstioForm(routeForm(r, c.gatewayApi))) }, report);
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkCni, checkGatewaySources, checkIstioPublished, ...INGRESS_CROSS_CHECKS, ...GATEWAY_API_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+const CROSS_CHECKS: CrossCheck[] = [
+    checkMesh,
+    checkCni,
+    checkGatewaySources,
+    checkIstioPublished,
+    ...INGRESS_CROSS_CHECKS,
+    ...GATEWAY_API_CROSS_CHECKS,
+    ...OBSERVABILITY_CROSS_CHECKS,
+    ...REGISTRY_CROSS_CHECKS,
+];
+
+/**
+ * Secrets the stack needs but a stack file may not hold: they are set with `pulumi config set --secret` or
+ * come from the stack's ESC environment, which `config:check` cannot see. The program refuses to run
+ * without them; `config:check` lists them as needed and still calls the file valid.
+ */
+const SECRET_CHECKS: CrossCheck[] = [...OBSERVABILITY_SECRET_CHECKS, ...REGISTRY_SECRET_CHECKS];
 
 /**
  * Keys whose values are secrets. Pulumi keeps a secret encrypted in the stack file (`secure: v1:...`) only when
  * it was set with `--secret`; written in plain text, it would sit readable in Git and in the state.
  */
-export const SECRET_SECTIONS: readonly SectionName[] = ["kialiOidcClientSecret"];
+export const SECRET_SECTIONS: readonly SectionName[] = ["kialiOidcClientSecret", "registryPullSecret"];
 
 /** How the caller tells whether a section's value was stored encrypted (a `secure:` value of the stack file). */
 export interface SecretInfo {
@@ -94,7 +113,7 @@ export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];
 export function checkMeshConfig(
     raw: Readonly<Record<string, unknown>>,
     secrets?: SecretInfo,
-): { config?: MeshConfig; problems: Problem[] } {
+): { config?: MeshConfig; problems: Problem[]; missingSecrets: Problem[] } {
     const problems: Problem[] = [];
     if (secrets) checkSecrets(raw, secrets, problems);
     for (const key of Object.keys(raw)) {
@@ -111,20 +130,24 @@ export function checkMeshConfig(
         config[name] = SECTIONS[name](Field.root(`${PROJECT}:${name}`, raw[name], problems));
     }
     if (problems.length > 0) {
-        return { problems: locateProblems(raw, problems) };
+        return { problems: locateProblems(raw, problems), missingSecrets: [] };
     }
     const mesh = config as MeshConfig;
     for (const check of CROSS_CHECKS) {
         check(mesh, (key, message) => problems.push({ key: `${PROJECT}:${key}`, message }));
     }
-    return problems.length > 0 ? { problems: locateProblems(raw, problems) } : { config: mesh, problems };
+    const missingSecrets: Problem[] = [];
+    for (const check of SECRET_CHECKS) {
+        check(mesh, (key, message) => missingSecrets.push({ key: `${PROJECT}:${key}`, message }));
+    }
+    return problems.length > 0 ? { problems: locateProblems(raw, problems), missingSecrets } : { config: mesh, problems, missingSecrets };
 }
 
-/** Like `checkMeshConfig`, but throws a `ConfigError` listing every problem. */
+/** Like `checkMeshConfig`, but throws a `ConfigError` listing every problem, missing secrets included. */
 export function parseMeshConfig(raw: Readonly<Record<string, unknown>>, secrets?: SecretInfo): MeshConfig {
-    const { config, problems } = checkMeshConfig(raw, secrets);
-    if (!config) {
-        throw new ConfigError(problems);
+    const { config, problems, missingSecrets } = checkMeshConfig(raw, secrets);
+    if (!config || missingSecrets.length > 0) {
+        throw new ConfigError([...problems, ...missingSecrets]);
     }
     return config;
 }

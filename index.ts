@@ -11,13 +11,15 @@ import { GatewayApiIngress } from "./components/gateway-api";
 import { Ingress } from "./components/ingress";
 import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
+import { enrolmentChanges, previousLabels, selfReferenceName } from "./components/enrolment.values";
 import { Observability } from "./components/observability";
 import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
 import { ConfigError, MeshConfig, parseMeshConfig, PROJECT, rawFromPulumiConfig } from "./config";
 import { effectivePodSecurity } from "./config/cni";
 import { checkChartDirectory } from "./config/environment";
 import { istiodGatewayApiValues, routeForm, usesIstioForm } from "./config/gateway-api";
-import { gatewayIdentities } from "./config/ingress";
+import { gatewayIdentities, gatewaysOf } from "./config/ingress";
+import { resolveRegistry } from "./config/registry";
 
 /** Whether the engine handed the program this key as a secret (the SDK exports it untyped). */
 const isConfigSecret = (key: string): boolean =>
@@ -44,6 +46,11 @@ const telemetry = telemetryPlan(config.observability);
 
 // The CNI node agent first: istiod's injector relies on it (injected pods then need no NET_ADMIN/NET_RAW).
 const cni = config.istio.cni.enabled ? new IstioCni("mesh-cni", { istio: config.istio, cni: config.istio.cni }) : undefined;
+// One registry for every image; its pull secret is created by the owner of each namespace that pulls.
+const registry = resolveRegistry(config.istio, config.registryPullSecret);
+const pullSecret = registry.createsPullSecrets
+    ? { name: registry.pullSecrets[0], dockerConfigJson: new pulumi.Config().requireSecret("registryPullSecret") }
+    : undefined;
 
 const controlPlane = new ControlPlane("mesh", {
     cni: cni?.agent,
@@ -56,6 +63,7 @@ const controlPlane = new ControlPlane("mesh", {
         extensionProviders: telemetry.extensionProviders,
         defaultProviders: telemetry.defaultProviders,
     },
+    pullSecret,
 });
 
 // Mesh policy: every Istio object waits for the control plane, whose validation webhook must be serving.
@@ -75,6 +83,7 @@ for (const [name, ns] of Object.entries(config.namespaces)) {
         protect: config.istio.protect,
         telemetry: namespaceTelemetry(telemetry, name),
         dependsOn: meshDeps,
+        pullSecret,
     });
 }
 for (const [name, service] of Object.entries(config.externalServices)) {
@@ -93,6 +102,7 @@ const edge = new Ingress("ingress", {
     injectionLabel: controlPlane.injectionLabel,
     revision: controlPlane.revision,
     namespaces: meshNamespaces,
+    pullSecret,
 });
 // The Gateway API form (Gateway of class istio, HTTPRoutes), after the Istio ingress it takes hosts and certificates from.
 const gatewayApiIngress = new GatewayApiIngress("gateway-api", {
@@ -104,6 +114,8 @@ const gatewayApiIngress = new GatewayApiIngress("gateway-api", {
     namespaces: meshNamespaces,
     dependsOn: [controlPlane, edge],
 });
+const kialiNamespace = config.observability.kiali && (config.observability.kiali.namespace ?? config.istio.namespace);
+const pullSecretOwned = new Set([config.istio.namespace, ...Object.keys(config.namespaces), ...(gatewaysOf(config.gateways).length > 0 ? [config.gateways.namespace] : [])]);
 const observer = new Observability("observability", {
     config: config.observability,
     plan: telemetry,
@@ -111,9 +123,12 @@ const observer = new Observability("observability", {
     revision: controlPlane.revision,
     controlPlane,
     gatewayNamespaces: [config.gateways.namespace],
+    gatewayWorkloads: gatewaysOf(config.gateways).map((g) => g.release),
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),
     internalGateway: gateways.internal,
     kialiClientSecret: config.kialiOidcClientSecret ? new pulumi.Config().requireSecret("kialiOidcClientSecret") : undefined,
+    registry,
+    kialiPullSecret: kialiNamespace && !pullSecretOwned.has(kialiNamespace) ? pullSecret : undefined,
 });
 export const istio = {
     version: config.istio.version,
@@ -136,3 +151,18 @@ export const mesh = {
 };
 /** Where traces, access logs and metrics go, and the Kiali URL (null without Kiali). */
 export const observability = observer.summary;
+
+// The previous update's `enrolment` output, read back through a reference to this very stack (it works the
+// same on Pulumi Cloud and the file backend); the first update has none.
+const previousUpdate = new pulumi.StackReference("mesh-previous-update", {
+    name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack()),
+});
+const enrolledNow: Record<string, string> = Object.fromEntries(Object.entries(meshNamespaces).map(([name, ns]) => [name, ns.injectionLabel]));
+if (gatewaysOf(config.gateways).length > 0) {
+    enrolledNow[config.gateways.namespace] = istio.injectionLabel;
+}
+/**
+ * Namespaces whose injection label changed since the previous update (enrolled, moved to another revision,
+ * left the mesh), each with the command that restarts its workloads and the one that verifies injection.
+ */
+export const enrolment = previousUpdate.getOutput("enrolment").apply((previous) => enrolmentChanges(previousLabels(previous), enrolledNow));

@@ -1,6 +1,7 @@
 /**
  * `npm run config:check -- Pulumi.<stack>.yaml [...]`: validates stack files the way the program does,
- * without the Pulumi CLI, the files their `istio-mesh:include` names included. Exit 0 when valid, 1 when a
+ * without the Pulumi CLI, the files their `istio-mesh:include` names included. Secrets the stack needs but
+ * the file lacks are listed on stderr (they may come from `pulumi config set --secret` or ESC). Exit 0 when valid, 1 when a
  * file is invalid (one `<file>:<line>: <key path>: <problem>` line per problem, the stack file's line or the
  * included file's), 2 when a stack file or an included file can't be read or parsed (with the line).
  */
@@ -177,7 +178,7 @@ export function main(args: string[]): number {
             }
             throw err;
         }
-        const { config, problems } = checkMeshConfig(raw, { isSecret: (section) => raw[section] === SECRET_PLACEHOLDER });
+        const { config, problems, missingSecrets } = checkMeshConfig(raw, { isSecret: (section) => raw[section] === SECRET_PLACEHOLDER });
         // As the program does at start: a local chart directory must exist and hold istio.version's charts.
         if (config) problems.push(...checkChartDirectory(config.istio, projectDirectory(file)));
         if (problems.length > 0) {
@@ -185,6 +186,10 @@ export function main(args: string[]): number {
             status = 1;
         } else {
             process.stdout.write(`${file}: valid\n`);
+            // Not in the file is not missing: the stack's secrets may come from `pulumi config set --secret` or ESC.
+            for (const p of missingSecrets) {
+                process.stderr.write(`${file}: needs secret ${p.key} before pulumi preview: ${p.message}\n`);
+            }
         }
     }
     return status;

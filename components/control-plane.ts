@@ -4,7 +4,9 @@ import type { ControlPlaneConfig } from "../config/control-plane";
 import type { IstioConfig } from "../config/istio";
 import { chartRef, ignoreWebhookRuntimeFields, retainCrds } from "./chart-source";
 import { baseValues, istiodValues, MeshSettings } from "./control-plane.values";
+import { AIR_GAPPED_HUB_ANNOTATION } from "../config/registry";
 import { PluginCa } from "./plugin-ca";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 
 export interface ControlPlaneArgs {
     istio: IstioConfig;
@@ -12,6 +14,8 @@ export interface ControlPlaneArgs {
     mesh: MeshSettings;
     /** The CNI node agent's release (components/cni.ts): istiod waits for it. @default none */
     cni?: pulumi.Resource;
+    /** The registry's pull secret, created in the control plane's namespace before istiod. @default none */
+    pullSecret?: PullSecretArgs;
 }
 
 /**
@@ -40,7 +44,14 @@ export class ControlPlane extends pulumi.ComponentResource {
 
         const ns = new k8s.core.v1.Namespace(
             `${name}-namespace`,
-            { metadata: { name: istio.namespace, labels: { "app.kubernetes.io/part-of": "istio-mesh" } } },
+            {
+                metadata: {
+                    name: istio.namespace,
+                    labels: { "app.kubernetes.io/part-of": "istio-mesh" },
+                    // How the air-gapped-image-registry policy learns the hub at preview.
+                    ...(istio.airGapped && istio.hub ? { annotations: { [AIR_GAPPED_HUB_ANNOTATION]: istio.hub } } : {}),
+                },
+            },
             { parent: this, protect },
         );
 
@@ -51,6 +62,8 @@ export class ControlPlane extends pulumi.ComponentResource {
                   { parent: this },
               )
             : undefined;
+
+        const pulls = args.pullSecret ? [pullSecret(name, ns.metadata.name, args.pullSecret, this, [ns])] : [];
 
         const valuesArgs = {
             namespace: istio.namespace,
@@ -82,7 +95,7 @@ export class ControlPlane extends pulumi.ComponentResource {
             },
             // istiod reads the plug-in CA only at start-up: the secret must exist before its first pod.
             // The injector it starts with already relies on the CNI agent, so the agent comes first.
-            { parent: this, dependsOn: [...(ca ? [base, ca] : [base]), ...(args.cni ? [args.cni] : [])], transforms: [ignoreWebhookRuntimeFields] },
+            { parent: this, dependsOn: [base, ...(ca ? [ca] : []), ...(args.cni ? [args.cni] : []), ...pulls], transforms: [ignoreWebhookRuntimeFields] },
         );
 
         this.namespace = ns.metadata.name;

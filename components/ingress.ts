@@ -10,6 +10,7 @@ import type { RouteConfig } from "../config/routes";
 import { AddressPools } from "./address-pools";
 import { Certificates } from "./certificates";
 import { IngressGateway } from "./ingress-gateway";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { Route } from "./route";
 
 export interface IngressArgs {
@@ -26,6 +27,8 @@ export interface IngressArgs {
     revision: string;
     /** Namespaces the program creates, by name: a route into one of them waits for it. */
     namespaces?: Record<string, pulumi.Resource>;
+    /** The registry's pull secret, created in the gateways' namespace before the gateways. @default none */
+    pullSecret?: PullSecretArgs;
 }
 
 /** What the stack exports about one gateway. */
@@ -70,6 +73,7 @@ export class Ingress extends pulumi.ComponentResource {
                 : [];
 
         const namespace = configured.length > 0 ? this.gatewayNamespace(name, gateways.namespace, args.injectionLabel, controlPlane) : undefined;
+        const pulls = namespace && args.pullSecret ? [pullSecret(name, namespace.metadata.name, args.pullSecret, this, [namespace])] : [];
         const certs = new Certificates(
             `${name}-certificates`,
             {
@@ -99,7 +103,7 @@ export class Ingress extends pulumi.ComponentResource {
                     loadBalancer: cluster.loadBalancer,
                     pool,
                     revision: args.revision === "default" ? undefined : args.revision,
-                    dependsOn: [...controlPlane, namespace!, ...pools],
+                    dependsOn: [...controlPlane, namespace!, ...pools, ...pulls],
                 },
                 { parent: this },
             );

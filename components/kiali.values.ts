@@ -36,9 +36,13 @@ export function kialiUrl(kiali: Pick<KialiConfig, "host">): string {
 export interface KialiValuesArgs {
     kiali: KialiConfig;
     istioNamespace: string;
+    /** The image repository from the stack's registry (`imageRepository(registry, "kiali")`); unset: the chart's quay.io image. */
+    image?: string;
+    /** Pull secrets of the stack's registry. @default [] */
+    pullSecrets?: string[];
 }
 
-export function kialiValues({ kiali, istioNamespace }: KialiValuesArgs): Record<string, unknown> {
+export function kialiValues({ kiali, istioNamespace, image, pullSecrets = [] }: KialiValuesArgs): Record<string, unknown> {
     const auth =
         kiali.login.kind === "openid"
             ? {
@@ -65,6 +69,8 @@ export function kialiValues({ kiali, istioNamespace }: KialiValuesArgs): Record<
             // Published through the internal gateway's VirtualService only.
             ingress: { enabled: false },
             service_type: "ClusterIP",
+            ...(image ? { image_name: image } : {}),
+            ...(pullSecrets.length > 0 ? { image_pull_secrets: [...pullSecrets] } : {}),
         },
         login_token: { signing_key: `secret:${KIALI_SECRETS.signingKey.name}:${KIALI_SECRETS.signingKey.key}` },
         // A host of its own: served at the root, and OpenID redirects built from the public URL.

@@ -10,6 +10,7 @@ import { POD_SECURITY_ENFORCE, PodSecurityLevel } from "../config/cni";
 import type { AllowRule, MtlsConfig } from "../config/mesh";
 import { MESH_DEFAULTS } from "../config/mesh";
 import type { ServiceTrafficConfig } from "../config/mesh-traffic";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { serviceTrafficResources } from "./traffic";
 
 /** The identity of an ingress gateway's pods, for `from: gateway:<role>` rules. */
@@ -49,6 +50,8 @@ export interface MeshNamespaceArgs {
     protect?: boolean;
     /** What every Istio object waits for: the control plane, whose validation webhook must be serving. */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** The registry's pull secret, which injected sidecars pull the proxy image with. @default none */
+    pullSecret?: PullSecretArgs;
 }
 
 /** What an argument left out means. */
@@ -167,6 +170,9 @@ export class MeshNamespace extends pulumi.ComponentResource {
               new k8s.core.v1.NamespacePatch(`${name}-namespace`, { metadata }, { parent: this })
             : new k8s.core.v1.Namespace(`${name}-namespace`, { metadata }, { parent: this, protect: args.protect ?? false });
         const dependsOn = [ns, ...(args.dependsOn ?? [])];
+        if (args.pullSecret) {
+            pullSecret(name, name, args.pullSecret, this, [ns]);
+        }
         const childOpts = { parent: this, dependsOn };
         const cr = (role: string, apiVersion: string, kind: string, objName: string, spec: Record<string, unknown>) =>
             new k8s.apiextensions.CustomResource(`${name}-${role}`, { apiVersion, kind, metadata: { name: objName, namespace: name }, spec }, childOpts);

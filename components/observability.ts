@@ -2,8 +2,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import type { ObservabilityConfig } from "../config/observability";
+import { imageRepository, ResolvedRegistry } from "../config/registry";
 import { kialiHostProblem } from "../config/observability-checks";
 import { KIALI_SECRETS, kialiChartRef, kialiUrl, kialiValues, kialiVirtualService } from "./kiali.values";
+import { alertRuleObject, dashboardConfigMaps } from "./observability.ops";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { MERGED_METRICS, MESH_TELEMETRY_NAME, monitorObjects, namespaceTelemetry, TelemetryPlan, telemetryObject } from "./observability.values";
 
 /** The internal gateway Kiali is published through (from the ingress area's `gatewayIdentities`). */
@@ -22,18 +25,24 @@ export interface ObservabilityArgs {
     /** Telemetry, monitors and Kiali's VirtualService need istiod's CRDs and validation webhook. */
     controlPlane: pulumi.Resource;
     gatewayNamespaces: string[];
+    /** The gateways' Deployment names, whose 5xx the alerts watch. @default [] */
+    gatewayWorkloads?: string[];
     /** Namespaces whose Telemetry this component creates, because no mesh namespace component owns them. */
     ownNamespaceTelemetry?: string[];
     internalGateway?: InternalGatewayRef;
     /** The OpenID client secret, required with `kiali.login: openid` (a Pulumi secret). */
     kialiClientSecret?: pulumi.Input<string>;
+    /** The stack's registry: Kiali's image and pull secrets come from it. @default upstream images, no pull secret */
+    registry?: ResolvedRegistry;
+    /** The pull secret to create in Kiali's namespace, when no other component creates it there. @default none */
+    kialiPullSecret?: PullSecretArgs;
 }
 
 /** Where the mesh's telemetry goes, as the stack outputs report it. */
 export interface ObservabilitySummary {
     traces: { provider: string; endpoint: string; samplingPercent: number } | null;
     accessLogs: { mode: string; destination: string };
-    metrics: { scraping: string; proxyEndpoint: string; monitors: string[] };
+    metrics: { scraping: string; proxyEndpoint: string; monitors: string[]; alerts: string | null; dashboards: string[] };
     kialiUrl: string | null;
 }
 
@@ -59,12 +68,31 @@ export class Observability extends pulumi.ComponentResource {
             }
         }
 
+        // The collector's target allocator discovers the same monitors Prometheus would, by its own labels.
+        const collector = config.metrics.via === "collector";
         const monitors =
-            config.prometheus.mode === "operator"
-                ? monitorObjects({ prometheus: config.prometheus, istioNamespace, revision: args.revision, gatewayNamespaces: args.gatewayNamespaces })
+            config.prometheus.mode === "operator" || collector
+                ? monitorObjects({
+                      prometheus: collector ? { ...config.prometheus, monitorLabels: config.metrics.collectorLabels } : config.prometheus,
+                      istioNamespace,
+                      revision: args.revision,
+                      gatewayNamespaces: args.gatewayNamespaces,
+                  })
                 : [];
         for (const m of monitors) {
             new k8s.apiextensions.CustomResource(`${name}-monitor-${m.metadata.name}`, m, after);
+        }
+        const gatewayNamespace = args.gatewayNamespaces[0] ?? istioNamespace;
+        const rule = config.alerts
+            ? alertRuleObject({ alerts: config.alerts, istioNamespace, gatewayNamespace, gatewayWorkloads: args.gatewayWorkloads ?? [] })
+            : undefined;
+        if (rule) {
+            // Needs only the PrometheusRule CRD (prometheus-operator), not istiod.
+            new k8s.apiextensions.CustomResource(`${name}-alerts`, rule, { parent: this });
+        }
+        const dashboards = config.dashboards ? dashboardConfigMaps({ dashboards: config.dashboards, istioNamespace, gatewayNamespace }) : [];
+        for (const d of dashboards) {
+            new k8s.core.v1.ConfigMap(`${name}-${d.metadata.name}`, d, { parent: this });
         }
 
         if (config.kiali) {
@@ -85,9 +113,11 @@ export class Observability extends pulumi.ComponentResource {
                           : `proxy stdout (${logs.encoding})`,
             },
             metrics: {
-                scraping: config.prometheus.mode,
+                scraping: collector ? "collector" : config.prometheus.mode,
                 proxyEndpoint: `:${MERGED_METRICS.port}${MERGED_METRICS.path}`,
                 monitors: monitors.map((m) => `${m.kind}/${m.metadata.name}`),
+                alerts: rule ? `${rule.metadata.namespace}/${rule.metadata.name}` : null,
+                dashboards: dashboards.map((d) => `${d.metadata.namespace}/${d.metadata.name}`),
             },
             kialiUrl: this.kialiUrl ?? null,
         };
@@ -109,7 +139,8 @@ export class Observability extends pulumi.ComponentResource {
         // The chart would generate a new random key on every render: a diff on every preview and every user
         // logged out on every update. A key generated once and kept in state avoids both.
         const signingKey = new random.RandomPassword(`${name}-kiali-signing-key`, { length: 32, special: false }, { parent: this });
-        const secrets: pulumi.Resource[] = [
+        const secrets: pulumi.Resource[] = args.kialiPullSecret ? [pullSecret(`${name}-kiali`, namespace, args.kialiPullSecret, this)] : [];
+        secrets.push(
             new k8s.core.v1.Secret(
                 `${name}-kiali-signing-key`,
                 {
@@ -119,7 +150,7 @@ export class Observability extends pulumi.ComponentResource {
                 },
                 { parent: this },
             ),
-        ];
+        );
         if (kiali.login.kind === "openid") {
             if (args.kialiClientSecret === undefined) {
                 throw new Error("kiali.login is openid but no client secret was given");
@@ -137,9 +168,15 @@ export class Observability extends pulumi.ComponentResource {
             );
         }
         // Kiali reads its secrets at start-up: they must exist before its first pod.
+        const values = kialiValues({
+            kiali,
+            istioNamespace: args.istioNamespace,
+            image: args.registry && imageRepository(args.registry, "kiali"),
+            pullSecrets: args.registry?.pullSecrets,
+        });
         new k8s.helm.v4.Chart(
             `${name}-kiali`,
-            { ...kialiChartRef(kiali.chart, kiali.version), name: "kiali", namespace, values: kialiValues({ kiali, istioNamespace: args.istioNamespace }) },
+            { ...kialiChartRef(kiali.chart, kiali.version), name: "kiali", namespace, values },
             { parent: this, dependsOn: [args.controlPlane, ...secrets] },
         );
         new k8s.apiextensions.CustomResource(

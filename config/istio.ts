@@ -30,8 +30,10 @@ export interface IstioConfig {
     chart: ChartSource;
     /** Image registry override for every Istio image (private mirrors need both `hub` and `global.hub`). */
     hub?: string;
-    /** Secrets in the Istio namespaces used to pull images from a private registry. */
+    /** Pull secrets for a private registry; the stack creates them in every namespace that pulls (config/registry.ts). */
     imagePullSecrets: string[];
+    /** Every image must come from `hub`: no pod of the mesh may pull from another registry. */
+    airGapped: boolean;
     /** Control-plane revision for canary upgrades; namespaces then enrol with `istio.io/rev`. */
     revision?: string;
     /** SPIFFE trust domain of the mesh identities. */
@@ -54,6 +56,7 @@ export const ISTIO_DEFAULTS = {
     trustDomain: "cluster.local",
     namespace: "istio-system",
     protect: false,
+    airGapped: false,
     pluginCa: {
         organization: "istio-mesh",
         algorithm: "RSA",
@@ -77,6 +80,7 @@ export function parseIstio(f: Field): IstioConfig | undefined {
         "chartDir",
         "hub",
         "imagePullSecrets",
+        "airGapped",
         "revision",
         "trustDomain",
         "namespace",
@@ -92,14 +96,20 @@ export function parseIstio(f: Field): IstioConfig | undefined {
         pattern: VERSION,
         patternHint: "an Istio release version such as 1.30.3",
     });
+    const hub = o.hub.string(undefined, {
+        pattern: HUB,
+        patternHint: "an image registry path without scheme or tag, e.g. harbor.example.com/istio",
+    });
+    const airGapped = o.airGapped.boolean(ISTIO_DEFAULTS.airGapped);
+    if (airGapped && !o.hub.isSet) {
+        o.airGapped.problem("needs istio.hub: an air-gapped stack pulls every image from its mirror, e.g. hub: harbor.example.com/istio");
+    }
     return {
         version,
         chart: parseChartSource(o.chartRepo, o.chartDir),
-        hub: o.hub.string(undefined, {
-            pattern: HUB,
-            patternHint: "an image registry path without scheme or tag, e.g. harbor.example.com/istio",
-        }),
+        hub,
         imagePullSecrets: o.imagePullSecrets.list((s) => s.string(undefined, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT })) ?? [],
+        airGapped,
         revision: o.revision.string(undefined, {
             pattern: DNS_LABEL,
             patternHint: `${DNS_LABEL_HINT}, e.g. 1-30-3 (dots are not allowed in a revision)`,

@@ -52,14 +52,6 @@ export const OBSERVABILITY_CROSS_CHECKS: CrossCheck[] = [
         }
     },
     (c, report) => {
-        if (c.observability.kiali?.login.kind === "openid" && !c.kialiOidcClientSecret) {
-            report(
-                "kialiOidcClientSecret",
-                "is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
-            );
-        }
-    },
-    (c, report) => {
         const kiali = c.observability.kiali;
         const problem = kiali && kialiHostProblem(kiali, kiali.namespace ?? c.istio.namespace, gatewayIdentities(c.gateways).internal);
         if (problem) {
@@ -68,4 +60,16 @@ export const OBSERVABILITY_CROSS_CHECKS: CrossCheck[] = [
     },
     // Holds by construction; kept as a check so a change that breaks it fails here and not silently in Istio.
     (c, report) => reportUnknownProviders(telemetryPlan(c.observability), report),
+];
+
+/** Secrets `observability` needs (see SECRET_CHECKS in config.ts). */
+export const OBSERVABILITY_SECRET_CHECKS: CrossCheck[] = [
+    (c, report) => {
+        if (c.observability.kiali?.login.kind === "openid" && !c.kialiOidcClientSecret) {
+            report(
+                "kialiOidcClientSecret",
+                "is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
+            );
+        }
+    },
 ];

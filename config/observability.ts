@@ -6,6 +6,7 @@
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import type { ChartSource } from "./istio";
+import { AlertsConfig, DashboardsConfig, MetricsConfig, parseAlerts, parseDashboards, parseMetrics } from "./observability-ops";
 
 export type TracingProvider = "otel" | "zipkin";
 export type AccessLogMode = "all" | "errors-only" | "off";
@@ -72,6 +73,12 @@ export interface ObservabilityConfig {
     kiali?: KialiConfig;
     namespaces: Record<string, NamespaceTelemetryConfig>;
     clusterDomain: string;
+    /** How metrics reach the platform: Prometheus scraping or the OpenTelemetry collector. */
+    metrics: MetricsConfig;
+    /** PrometheusRule alerts; undefined: none. */
+    alerts?: AlertsConfig;
+    /** Grafana dashboard ConfigMaps; undefined: none. */
+    dashboards?: DashboardsConfig;
 }
 
 export const OBSERVABILITY_DEFAULTS = {
@@ -111,7 +118,7 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 export function parseObservability(f: Field): ObservabilityConfig | undefined {
-    const o = f.object(["tracing", "accessLogs", "prometheus", "kiali", "namespaces", "clusterDomain"]);
+    const o = f.object(["tracing", "accessLogs", "prometheus", "metrics", "alerts", "dashboards", "kiali", "namespaces", "clusterDomain"]);
     if (!o) {
         return undefined;
     }
@@ -121,14 +128,27 @@ export function parseObservability(f: Field): ObservabilityConfig | undefined {
     });
     const tracing = parseTracing(o.tracing, clusterDomain);
     const accessLogs = parseAccessLogs(o.accessLogs, clusterDomain, tracing);
-    return {
+    const alerts = parseAlerts(o.alerts);
+    const dashboards = parseDashboards(o.dashboards);
+    const config: ObservabilityConfig = {
         tracing,
         accessLogs,
         prometheus: parsePrometheus(o.prometheus),
         kiali: parseKiali(o.kiali),
         namespaces: o.namespaces.map((ns, name) => parseNamespace(ns, name, tracing, accessLogs)) ?? {},
         clusterDomain,
+        metrics: parseMetrics(o.metrics),
     };
+    if (config.metrics.via === "collector" && config.prometheus.mode !== "annotations") {
+        o.metrics.child("via").problem(
+            config.prometheus.mode === "off"
+                ? "collector needs the proxies' metrics, which prometheus: off switches off: remove prometheus: off"
+                : "collector scrapes the proxies itself, and prometheus mode operator would have Prometheus scrape them a second time: set prometheus: annotations (or remove it)",
+        );
+    }
+    if (alerts) config.alerts = alerts;
+    if (dashboards) config.dashboards = dashboards;
+    return config;
 }
 
 /**

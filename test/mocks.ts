@@ -125,9 +125,14 @@ function revealSecrets(value: unknown): any {
     return value;
 }
 
+/** The outputs a StackReference reads (the previous update's, for the program's reference to itself). */
+let stackReferenceOutputs: Record<string, unknown> = {};
+
 /** Computed outputs that the real providers would return and the program reads. */
 function computedState(type: string, name: string, inputs: any): Record<string, unknown> {
     switch (type) {
+        case "pulumi:pulumi:StackReference":
+            return { outputs: stackReferenceOutputs, secretOutputNames: [] };
         case "tls:index/privateKey:PrivateKey":
             return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\nmock-${name}\n-----END PRIVATE KEY-----\n`, publicKeyPem: `mock-public-${name}` };
         case "tls:index/selfSignedCert:SelfSignedCert":
@@ -209,6 +214,8 @@ export interface RunOptions {
      * working directory.
      */
     rootDirectory?: string;
+    /** What StackReferences read as outputs (the previous update's). @default {} */
+    previousOutputs?: Record<string, unknown>;
 }
 
 /**
@@ -217,8 +224,9 @@ export interface RunOptions {
  */
 export async function runProgram(config: Record<string, unknown>, opts: RunOptions = {}): Promise<Stack> {
     const records: Recorded[] = [];
+    stackReferenceOutputs = opts.previousOutputs ?? {};
     // What pulumi.runtime.setMocks does, with a monitor that also records each registration's options.
-    settings.setMockOptions(recordingMonitor(records), PROJECT, opts.stack ?? "test", false);
+    settings.setMockOptions(recordingMonitor(records), PROJECT, opts.stack ?? "test", false, "organization");
     enableMockFeatures();
     const flat: Record<string, string> = {};
     for (const [key, value] of Object.entries(config)) {

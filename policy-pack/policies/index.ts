@@ -23,6 +23,7 @@ import {
     meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceDestinationExists, virtualServiceGatewayExists,
     virtualServiceHostInGateway, virtualServiceRouteWeights, virtualServiceSubsetDefined, virtualServiceUnreachableRoutes,
 } from "./routing";
+import { airGappedImageRegistry } from "./registry";
 import { durationMinimum } from "./timeouts";
 import { schemaConformance } from "./schema";
 
@@ -76,6 +77,7 @@ export function createPolicies(): Policies {
         helmReleaseVersionPinned(),
         workloadNetworkCapabilities(),
         httpRouteBackendExists(),
+        airGappedImageRegistry(),
     ];
 }
 

@@ -1,7 +1,6 @@
 import * as assert from "assert";
-import * as path from "path";
-import { readStackFile } from "../../bin/config-check";
-import { REPO_ROOT, runProgram, secretPaths, Stack } from "../mocks";
+import { runProgram, secretPaths, Stack } from "../mocks";
+import { runStack } from "../stack-files";
 
 const BASE = {
     cluster: { addressPools: [{ name: "ingress", addresses: ["10.0.10.50-10.0.10.59"] }] },
@@ -100,7 +99,7 @@ describe("Certificates", () => {
     describe("in the prod stack", () => {
         let stack: Stack;
         before(async () => {
-            stack = await runProgram(readStackFile(path.join(REPO_ROOT, "Pulumi.prod.yaml")), { stack: "prod" });
+            stack = await runStack("prod");
         });
         it("uses Let's Encrypt production", () =>
             assert.strictEqual(stack.k8s("ClusterIssuer", "letsencrypt-production").inputs.spec.acme.server, "https://acme-v02.api.letsencrypt.org/directory"));

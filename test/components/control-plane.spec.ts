@@ -99,7 +99,7 @@ describe("ControlPlane", () => {
             assert.deepStrictEqual([values.hub, values.global.hub], ["harbor.example.com/istio", "harbor.example.com/istio"]);
         });
         it("passes image pull secrets to both charts", async () => {
-            const stack = await runProgram({ istio: { imagePullSecrets: ["harbor-pull"] } });
+            const stack = await runProgram({ istio: { imagePullSecrets: ["harbor-pull"] }, registryPullSecret: `{"auths":{}}` }, { secretKeys: ["registryPullSecret"] });
             assert.deepStrictEqual(["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.values.global.imagePullSecrets), [["harbor-pull"], ["harbor-pull"]]);
         });
     });

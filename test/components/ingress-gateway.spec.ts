@@ -2,7 +2,6 @@ import { chartsOf } from "../shared";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readStackFile } from "../../bin/config-check";
 import { parseMeshConfig } from "../../config";
 import {
     ACME_CHALLENGE_PREFIX,
@@ -11,18 +10,11 @@ import {
     gatewayValues,
     notPrefixRegex,
 } from "../../components/ingress-gateway.values";
-import { REPO_ROOT, runProgram, Stack } from "../mocks";
+import { runProgram, Stack } from "../mocks";
+import { runStack, stackConfig } from "../stack-files";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const CHARTS = chartsOf("1.30.3");
-
-function stackConfig(name: string): Record<string, unknown> {
-    return readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`));
-}
-
-function runStack(name: string): Promise<Stack> {
-    return runProgram(stackConfig(name), { stack: name });
-}
 
 /** The values a stack file gives one of its gateways, through the same builder the program uses. */
 function valuesOf(stack: string, kind: "external" | "internal"): Record<string, unknown> {

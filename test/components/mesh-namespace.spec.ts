@@ -1,11 +1,10 @@
 import * as assert from "assert";
-import * as path from "path";
-import { readStackFile } from "../../bin/config-check";
 import { apiVersionOfToken, violationMessage } from "../../policy-pack/policies/schema";
 import { SchemaValidator } from "../../policy-pack/schema";
 import { allowPolicies, authorizationRule, MeshNamespace, namespaceLabels, sidecarEgressHosts } from "../../components/mesh-namespace";
-import { REPO_ROOT, runProgram, Stack } from "../mocks";
+import { runProgram, Stack } from "../mocks";
 import { direct } from "./direct";
+import { runStack } from "../stack-files";
 
 const GATEWAYS = { external: { namespace: "istio-ingress", serviceAccount: "istio-ingressgateway" } };
 const ENABLED = { key: "istio-injection", value: "enabled" };
@@ -218,7 +217,7 @@ describe("MeshNamespace", () => {
 });
 
 describe("mesh in the project's stacks", () => {
-    const run = (name: string) => runProgram(readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`)), { stack: name });
+    const run = (name: string) => runStack(name);
 
     describe("dev", () => {
         let stack: Stack;

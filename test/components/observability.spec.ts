@@ -2,9 +2,8 @@ import * as assert from "assert";
 import { parseMeshConfig } from "../../config";
 import { kialiChartRef, kialiValues, kialiVirtualService } from "../../components/kiali.values";
 import { ERRORS_ONLY_FILTER, monitorObjects, telemetryObject, telemetryPlan, unknownProviderReferences } from "../../components/observability.values";
-import * as path from "path";
-import { readStackFile } from "../../bin/config-check";
-import { REPO_ROOT, runProgram, secretPaths, Stack } from "../mocks";
+import { runProgram, secretPaths, Stack } from "../mocks";
+import { runStack } from "../stack-files";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
 const obs = (observability: unknown, extra: Record<string, unknown> = {}) =>
@@ -176,7 +175,7 @@ describe("Observability component", () => {
             assert.deepStrictEqual(stack.outputs.observability, {
                 traces: null,
                 accessLogs: { mode: "errors-only", destination: "proxy stdout (JSON)" },
-                metrics: { scraping: "annotations", proxyEndpoint: ":15020/stats/prometheus", monitors: [] },
+                metrics: { scraping: "annotations", proxyEndpoint: ":15020/stats/prometheus", monitors: [], alerts: null, dashboards: [] },
                 kialiUrl: null,
             }));
     });
@@ -315,7 +314,7 @@ describe("Observability component", () => {
 });
 
 describe("observability in the project's stacks", () => {
-    const run = (name: string) => runProgram(readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`)), { stack: name });
+    const run = (name: string) => runStack(name);
 
     describe("dev", () => {
         let stack: Stack;

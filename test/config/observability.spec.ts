@@ -184,7 +184,7 @@ describe("config: observability", () => {
             ]));
         it("suggests the key meant by a typo", () =>
             assert.deepStrictEqual(obsProblems({ tracng: {} }), [
-                `${T}.tracng: unknown key; did you mean "tracing"? known keys: tracing, accessLogs, prometheus, kiali, namespaces, clusterDomain`,
+                `${T}.tracng: unknown key; did you mean "tracing"? known keys: tracing, accessLogs, prometheus, metrics, alerts, dashboards, kiali, namespaces, clusterDomain`,
             ]));
         it("refuses an unknown prometheus mode", () =>
             assert.deepStrictEqual(obsProblems({ prometheus: "pull" }), [`${T}.prometheus: must be one of operator, annotations, off (got "pull")`]));
@@ -209,10 +209,15 @@ describe("config: observability", () => {
             assert.deepStrictEqual(kiali({ login: "openid" }).filter((p) => p.startsWith(K)), [
                 `${K}.issuer: is required with login: openid: set the OpenID Connect issuer URL, e.g. https://keycloak.example.com/realms/platform`,
             ]));
-        it("requires the client secret with OpenID login", () =>
-            assert.deepStrictEqual(kiali({ login: "openid", issuer: "https://keycloak.example.com/realms/platform" }), [
-                "istio-mesh:kialiOidcClientSecret: is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
-            ]));
+        it("requires the client secret with OpenID login, as a secret the stack file may lack", () =>
+            assert.deepStrictEqual(
+                checkMeshConfig({ ...INTERNAL, observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } } }).missingSecrets.map(
+                    (p) => `${p.key}: ${p.message}`,
+                ),
+                [
+                    "istio-mesh:kialiOidcClientSecret: is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
+                ],
+            ));
         it("accepts OpenID login with issuer and client secret", () =>
             assert.deepStrictEqual(
                 problems({ ...INTERNAL, kialiOidcClientSecret: "[secret]", observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } } }),

@@ -10,11 +10,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { load } from "js-yaml";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { readStackFile } from "../../bin/config-check";
 import { resolveConfig, ResolvedConfig } from "../../policy-pack/checker/config";
 import { policies } from "../../policy-pack/policies";
-import { REPO_ROOT, runProgram } from "../mocks";
+import { REPO_ROOT } from "../mocks";
 import { FakeResource, resourceArgs, stackArgs } from "./harness";
+import { runStack } from "../stack-files";
 
 interface Found { policy: string; level: string; message: string }
 
@@ -59,7 +59,7 @@ for (const name of ["dev", "prod", "local"]) {
         let found: Found[];
         let objects = 0;
         before(async () => {
-            const stack = await runProgram(readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`)), { stack: name });
+            const stack = await runStack(name);
             const resources = stack.resources.filter(r => r.type.startsWith("kubernetes:") && r.custom)
                 .map(r => ({ type: r.type, props: r.inputs, urn: r.urn, name: r.name }));
             // The cni chart renders the node agent's DaemonSet with the real engine; under mocks it stands in.

@@ -5,10 +5,10 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { readStackFile } from "../../../bin/config-check";
 import { apiVersionOfToken, chartValuesMessages, violationMessage } from "../../../policy-pack/policies/schema";
 import { SchemaValidator } from "../../../policy-pack/schema";
-import { REPO_ROOT, runProgram, Stack } from "../../mocks";
+import { REPO_ROOT, Stack } from "../../mocks";
+import { runStack } from "../../stack-files";
 
 const validator = new SchemaValidator();
 
@@ -44,7 +44,7 @@ describe("stacks against the upstream schemas", () => {
       before(async function () {
         // A whole program run under the mock engine: seconds on a loaded CI machine.
         this.timeout(120_000);
-        stack = await runProgram(readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`)), { stack: name });
+        stack = await runStack(name);
       });
 
       it("registers Kubernetes objects and Istio charts of the pinned version to check", () => {
