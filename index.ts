@@ -44,13 +44,13 @@ const config = loadConfig();
 // Providers and Telemetry specs come from one plan: a Telemetry can never name a provider istiod lacks.
 const telemetry = telemetryPlan(config.observability);
 
-// The CNI node agent first: istiod's injector relies on it (injected pods then need no NET_ADMIN/NET_RAW).
-const cni = config.istio.cni.enabled ? new IstioCni("mesh-cni", { istio: config.istio, cni: config.istio.cni }) : undefined;
 // One registry for every image; its pull secret is created by the owner of each namespace that pulls.
 const registry = resolveRegistry(config.istio, config.registryPullSecret);
 const pullSecret = registry.createsPullSecrets
     ? { name: registry.pullSecrets[0], dockerConfigJson: new pulumi.Config().requireSecret("registryPullSecret") }
     : undefined;
+// The CNI node agent first: istiod's injector relies on it (injected pods then need no NET_ADMIN/NET_RAW).
+const cni = config.istio.cni.enabled ? new IstioCni("mesh-cni", { istio: config.istio, cni: config.istio.cni, pullSecret }) : undefined;
 
 const controlPlane = new ControlPlane("mesh", {
     cni: cni?.agent,

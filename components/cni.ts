@@ -9,12 +9,15 @@ import { CniConfig, CNI_DEFAULTS, POD_SECURITY_ENFORCE } from "../config/cni";
 import type { IstioConfig } from "../config/istio";
 import { chartRef } from "./chart-source";
 import { cniValues } from "./cni.values";
+import { pullSecret, PullSecretArgs } from "./pull-secret";
 
 export interface IstioCniArgs {
     /** The Istio release and chart source; the agent comes from the same source and version as istiod. */
     istio: Pick<IstioConfig, "version" | "chart" | "hub" | "imagePullSecrets">;
     /** The agent's settings. @default CNI_DEFAULTS (kubeadm directories, chained, in kube-system) */
     cni: CniConfig;
+    /** The registry's pull secret, created in the agent's namespace before the agent. @default none */
+    pullSecret?: PullSecretArgs;
 }
 
 /** Namespaces that exist in every cluster and are never created or labelled by the mesh. */
@@ -48,6 +51,8 @@ export class IstioCni extends pulumi.ComponentResource {
                   { parent: this },
               );
 
+        const nsDeps = ns ? [ns] : [];
+        const pulls = args.pullSecret ? [pullSecret(name, ns ? ns.metadata.name : namespace, args.pullSecret, this, nsDeps)] : [];
         this.agent = new k8s.helm.v4.Chart(
             `${name}-agent`,
             {
@@ -56,7 +61,7 @@ export class IstioCni extends pulumi.ComponentResource {
                 namespace: ns ? ns.metadata.name : namespace,
                 values: cniValues({ cni, hub: istio.hub, imagePullSecrets: istio.imagePullSecrets }),
             },
-            { parent: this, dependsOn: ns ? [ns] : [] },
+            { parent: this, dependsOn: [...nsDeps, ...pulls] },
         );
         this.namespace = namespace;
         this.registerOutputs({ namespace: this.namespace });

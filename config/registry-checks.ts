@@ -8,11 +8,13 @@ import { gatewaysOf } from "./ingress";
 import { IMAGE_NAMES } from "./registry";
 
 /**
- * Every namespace whose pods pull an image of the stack: istiod's, the gateways', Kiali's, and every enrolled
- * namespace (their injected sidecars pull the proxy image with `global.imagePullSecrets`). Sorted, unique.
+ * Every namespace whose pods pull an image of the stack: istiod's, the CNI agent's, the gateways', Kiali's, and
+ * every enrolled namespace (their injected sidecars pull the proxy image with `global.imagePullSecrets`). Sorted,
+ * unique.
  */
 export function pullingNamespaces(c: Pick<MeshConfig, "istio" | "gateways" | "observability" | "namespaces">): string[] {
     const out = new Set([c.istio.namespace, ...Object.keys(c.namespaces)]);
+    if (c.istio.cni.enabled) out.add(c.istio.cni.namespace);
     if (gatewaysOf(c.gateways).length > 0) out.add(c.gateways.namespace);
     if (c.observability.kiali) out.add(c.observability.kiali.namespace ?? c.istio.namespace);
     return [...out].sort();

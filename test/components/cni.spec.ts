@@ -6,10 +6,11 @@ import { cniIstiodValues, cniValues } from "../../components/cni.values";
 import { istiodValues } from "../../components/control-plane.values";
 import { parseMeshConfig } from "../../config";
 import { runProgram, Stack } from "../mocks";
+import { SHARED } from "../shared";
 import { direct } from "./direct";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const SHARED_CHARTS = path.join(process.env.ISTIO_MESH_SHARED ?? path.resolve(__dirname, "../../../shared"), "istio-charts");
+const SHARED_CHARTS = path.join(SHARED, "istio-charts");
 
 describe("IstioCni", () => {
     describe("with defaults", () => {
@@ -46,6 +47,23 @@ describe("IstioCni", () => {
             assert.deepStrictEqual(stack.get(CHART, "mesh-istiod").inputs.values.global.proxy, { seccompProfile: { type: "RuntimeDefault" } }));
     });
 
+    describe("with a private registry", () => {
+        let stack: Stack;
+        before(async () => {
+            stack = await runProgram(
+                { istio: { hub: "harbor.example.com/istio", imagePullSecrets: ["harbor-pull"] }, registryPullSecret: `{"auths":{}}` },
+                { secretKeys: ["registryPullSecret"] },
+            );
+        });
+        it("creates the pull secret in the agent's namespace", () =>
+            assert.deepStrictEqual(
+                [stack.k8s("Secret", "harbor-pull", "kube-system").inputs.type, stack.k8s("Secret", "harbor-pull", "kube-system").name],
+                ["kubernetes.io/dockerconfigjson", "mesh-cni-pull-secret"],
+            ));
+        it("installs the agent only after its pull secret", () =>
+            assert.ok(stack.dependencyNames(stack.get(CHART, "mesh-cni-agent")).includes("mesh-cni-pull-secret")));
+    });
+
     describe("settings", () => {
         it("creates its own namespace, admitting privileged pods, when not kube-system", async () => {
             const stack = await runProgram({ istio: { cni: { namespace: "istio-cni" } } });
@@ -68,7 +86,10 @@ describe("IstioCni", () => {
             assert.deepStrictEqual([a.chart, a.version], ["oci://harbor.example.com/istio-charts/cni", "1.30.3"]);
         });
         it("takes the image registry and pull secrets of the other charts", async () => {
-            const stack = await runProgram({ istio: { hub: "harbor.example.com/istio", imagePullSecrets: ["harbor-pull"] } });
+            const stack = await runProgram(
+                { istio: { hub: "harbor.example.com/istio", imagePullSecrets: ["harbor-pull"] }, registryPullSecret: `{"auths":{}}` },
+                { secretKeys: ["registryPullSecret"] },
+            );
             assert.deepStrictEqual(stack.get(CHART, "mesh-cni-agent").inputs.values.global, { hub: "harbor.example.com/istio", imagePullSecrets: ["harbor-pull"] });
         });
         it("uses k3s's directories", async () => {

@@ -34,12 +34,15 @@ describe("config: registry", () => {
     });
 
     describe("namespaces that pull", () => {
-        it("are istiod's, the gateways', Kiali's and every enrolled one", () =>
+        it("are istiod's, the CNI agent's, the gateways', Kiali's and every enrolled one", () =>
             assert.deepStrictEqual(
                 pullingNamespaces(parseMeshConfig({ ...INTERNAL, namespaces: { shop: {} }, observability: { kiali: KIALI } })),
-                ["istio-ingress", "istio-system", "observability", "shop"],
+                ["istio-ingress", "istio-system", "kube-system", "observability", "shop"],
             ));
-        it("are only istiod's without gateways, Kiali or namespaces", () => assert.deepStrictEqual(pullingNamespaces(parseMeshConfig({})), ["istio-system"]));
+        it("are istiod's and the CNI agent's without gateways, Kiali or namespaces", () =>
+            assert.deepStrictEqual(pullingNamespaces(parseMeshConfig({})), ["istio-system", "kube-system"]));
+        it("are only istiod's without the CNI agent, gateways, Kiali or namespaces", () =>
+            assert.deepStrictEqual(pullingNamespaces(parseMeshConfig({ istio: { cni: false } })), ["istio-system"]));
     });
 
     describe("bad input", () => {
@@ -50,7 +53,7 @@ describe("config: registry", () => {
         it("refuses a non-boolean airGapped", () => assert.deepStrictEqual(problems({ istio: { airGapped: "yes" } }), ['istio-mesh:istio.airGapped: must be true or false (got "yes")']));
         it("names the missing pull secret credentials and the command", () =>
             assert.deepStrictEqual(missing({ istio: { imagePullSecrets: ["harbor-pull"] }, ...INTERNAL }), [
-                "istio-mesh:registryPullSecret: is required with istio.imagePullSecrets: the stack creates harbor-pull in every namespace that pulls (istio-ingress, istio-system), " +
+                "istio-mesh:registryPullSecret: is required with istio.imagePullSecrets: the stack creates harbor-pull in every namespace that pulls (istio-ingress, istio-system, kube-system), " +
                     'most of which it creates itself; run pulumi config set --secret istio-mesh:registryPullSecret "$(cat config.json)" with a Docker config.json holding the registry\'s credentials',
             ]));
         it("refuses credentials without a pull secret name", () =>
