@@ -78,6 +78,7 @@ const edge = new Ingress("ingress", {
     injectionLabel: controlPlane.injectionLabel,
     revision: controlPlane.revision,
     namespaces: meshNamespaces,
+    externalServices: config.externalServices,
 });
 const observer = new Observability("observability", {
     config: config.observability,
@@ -85,7 +86,7 @@ const observer = new Observability("observability", {
     istioNamespace: config.istio.namespace,
     revision: controlPlane.revision,
     controlPlane,
-    gatewayNamespaces: [config.gateways.namespace],
+    gatewayNamespaces: [...new Set([config.gateways.namespace, ...Object.values(config.gateways.byName).map((g) => g.namespace)])],
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),
     internalGateway: gateways.internal,
     kialiClientSecret: config.kialiOidcClientSecret ? new pulumi.Config().requireSecret("kialiOidcClientSecret") : undefined,

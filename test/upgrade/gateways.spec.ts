@@ -10,6 +10,31 @@ import * as path from "path";
 import { runStack } from "../stacks.spec";
 import { Snapshot, snapshotOf } from "./snapshot";
 
+/** The one intended change to running gateways (issue 19): multi-replica gateways spread over nodes and zones. */
+const SPREAD_KEYS = ["affinity", "topologySpreadConstraints"];
+const SPREAD: Record<string, string[]> = { dev: [], prod: ["ingress-external-chart", "ingress-internal-chart"] };
+
+function chartValues(inputs: Record<string, unknown>): [string, Record<string, unknown>][] {
+    return Object.entries(inputs)
+        .filter(([urn]) => urn.includes("kubernetes:helm.sh/v4:Chart::"))
+        .map(([urn, i]) => [urn, (i as { values: Record<string, unknown> }).values]);
+}
+
+function withoutSpread(inputs: Record<string, unknown>): Record<string, unknown> {
+    const copy = JSON.parse(JSON.stringify(inputs)) as Record<string, unknown>;
+    for (const [, values] of chartValues(copy)) {
+        for (const key of SPREAD_KEYS) delete values[key];
+    }
+    return copy;
+}
+
+function spreadCharts(inputs: Record<string, unknown>): string[] {
+    return chartValues(inputs)
+        .filter(([, v]) => SPREAD_KEYS.every((k) => k in v))
+        .map(([urn]) => urn.slice(urn.lastIndexOf("::") + 2))
+        .sort();
+}
+
 function stored(stack: string): Snapshot {
     return JSON.parse(fs.readFileSync(path.join(__dirname, `${stack}.before.json`), "utf8")) as Snapshot;
 }
@@ -37,8 +62,11 @@ for (const name of ["dev", "prod"]) {
                 [],
             );
         });
-        it("renders the gateways' objects and chart values as before", () => {
-            assert.deepStrictEqual(now.ingressInputs, then.ingressInputs);
+        it("renders the gateways' objects and chart values as before, but for the spread of multi-replica gateways", () => {
+            assert.deepStrictEqual(withoutSpread(now.ingressInputs), then.ingressInputs);
+        });
+        it("adds the highly available spread exactly to the gateways that run two or more replicas", () => {
+            assert.deepStrictEqual(spreadCharts(now.ingressInputs), SPREAD[name]);
         });
     });
 }
