@@ -96,7 +96,7 @@ const RESERVED = ["kube-system", "kube-public"];
 
 export function parseGateways(f: Field): GatewaysConfig | undefined {
     if (!f.isSet) {
-        return undefined;
+        return { namespace: GATEWAYS_DEFAULTS.namespace, byName: {} };
     }
     if (!f.isObject()) {
         return f.problem(`must be a map of gateway name to settings, with an optional namespace (got ${show(f.value)})`);
@@ -164,7 +164,7 @@ function parseGateway(f: Field, name: string, defaultNamespace: string): Gateway
     }
     const id = gatewayIdentity(name, kind);
     const namespace = o.namespace.string(defaultNamespace, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT });
-    if (RESERVED.includes(namespace)) {
+    if (o.namespace.isSet && RESERVED.includes(namespace)) {
         o.namespace.problem(`must not be ${namespace}: gateways need sidecar injection, which Istio never does in ${namespace}`);
     }
     const scaling = parseScaling(o.replicas, o.autoscale, GATEWAYS_DEFAULTS.autoscale);
@@ -247,7 +247,9 @@ function parseIngress(o: Record<string, Field>, name: string): IngressPart {
     const ports = explicitPorts ?? defaultPorts(name, tlsMode);
     const needsHosts = ports.some((p) => (p.protocol === "HTTP" || p.protocol === "HTTPS") && !p.hosts);
     const hosts = o.hosts.isSet || needsHosts ? parseHosts(o.hosts, name) : [];
-    checkPortCertificates(o, ports, issuer, explicitPorts !== undefined);
+    if (issuer !== "acme" || name === "external") {
+        checkPortCertificates(o, ports, issuer, explicitPorts !== undefined);
+    }
     return {
         hosts,
         address,

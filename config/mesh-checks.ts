@@ -49,9 +49,14 @@ export function checkGatewaySources(
     }
     const all = Object.values(gateways.byName);
     const roles = all.map((g) => g.name);
-    for (const ns of new Set(all.map((g) => g.namespace))) {
+    for (const ns of new Set([gateways.namespace, ...all.map((g) => g.namespace)])) {
         if (ns in config.namespaces) {
-            report(`namespaces.${ns}`, "is the ingress gateways' namespace (gateways.namespace): its default deny would block every request into the mesh; leave it out");
+            report(
+                `namespaces.${ns}`,
+                ns === gateways.namespace
+                    ? "is the ingress gateways' namespace (gateways.namespace): its default deny would block every request into the mesh; leave it out"
+                    : `is the namespace of gateways ${all.filter((g) => g.namespace === ns).map((g) => g.name).join(", ")}: its default deny would block every request through them; leave it out`,
+            );
         }
     }
     for (const [ns, c] of Object.entries(config.namespaces)) {
@@ -69,6 +74,7 @@ export function checkGatewaySources(
 }
 
 interface GatewaysView {
+    namespace: string;
     byName: Readonly<Record<string, { name: string; namespace: string; release: string }>>;
 }
 
