@@ -153,8 +153,10 @@ const INGRESS_KEYS = ["address", "pool", "serviceType", "hosts", "ports", "issue
 function parseGateway(f: Field, name: string, defaultNamespace: string): GatewayConfig | undefined {
     const builtin = name === "external" || name === "internal";
     const kindField = f.isObject() ? f.child("kind") : undefined;
-    const kind = (kindField?.string("ingress", { oneOf: ["ingress", "egress"] }) ?? "ingress") as GatewayKind;
-    if (builtin && kind !== "ingress") {
+    const asked = (kindField?.string("ingress", { oneOf: ["ingress", "egress"] }) ?? "ingress") as GatewayKind;
+    // The conventional gateways stay ingress gateways; the rest of their settings are read as such.
+    const kind: GatewayKind = builtin ? "ingress" : asked;
+    if (builtin && asked !== "ingress") {
         kindField!.problem(`must be ingress: gateways.${name} is the conventional ${name} ingress gateway; give an egress gateway its own name, such as egress`);
     }
     const keys = kind === "egress" ? ["kind", ...COMMON_KEYS] : ["kind", ...COMMON_KEYS, ...INGRESS_KEYS];
