@@ -7,6 +7,7 @@ import { authorizationPolicyAllowNegativeMatch, authorizationPolicyCustomProvide
 import { certificateDuration, certificateRotationPolicy } from "./certificates";
 import { helmReleaseVersionPinned, imagePinned, istiodHighAvailability } from "./control-plane";
 import { destinationRuleTlsVerification, outboundTrafficRegistryOnly, serviceEntryTcpAddresses, serviceEntryWildcardHost } from "./egress";
+import { egressRouteThroughGateway, gatewayPortRouted } from "./gateway-routes";
 import {
     gatewayCertificateDnsNames, gatewayConflict, gatewayCredentialNamespace, gatewayDuplicateCertificate,
     gatewayHttpsWildcardHost, gatewayTlsCredential,
@@ -47,6 +48,7 @@ export function createPolicies(): Policies {
         singleDefaultSidecarTelemetry(),
         certificateDuration(),
         loadBalancerAddressInPool(),
+        egressRouteThroughGateway(),
         // Advisory by default.
         meshWideStrictMtls(),
         namespaceAuthorizationPolicy(),
@@ -59,6 +61,7 @@ export function createPolicies(): Policies {
         servicePortProtocol(),
         gatewayDuplicateCertificate(),
         gatewayCertificateDnsNames(),
+        gatewayPortRouted(),
         trafficCaptureBypass(),
         certificateRotationPolicy(),
         traceSampling(),
