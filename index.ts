@@ -87,6 +87,7 @@ const observer = new Observability("observability", {
     revision: controlPlane.revision,
     controlPlane,
     gatewayNamespaces: [...new Set([config.gateways.namespace, ...Object.values(config.gateways.byName).map((g) => g.namespace)])],
+    gatewayLabels: Object.values(config.gateways.byName).map((g) => g.labels.istio),
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),
     internalGateway: gateways.internal,
     kialiClientSecret: config.kialiOidcClientSecret ? new pulumi.Config().requireSecret("kialiOidcClientSecret") : undefined,

@@ -22,6 +22,8 @@ export interface ObservabilityArgs {
     /** Telemetry, monitors and Kiali's VirtualService need istiod's CRDs and validation webhook. */
     controlPlane: pulumi.Resource;
     gatewayNamespaces: string[];
+    /** `istio` pod labels of gateways beyond external and internal, which the gateway PodMonitor also scrapes. @default [] */
+    gatewayLabels?: string[];
     /** Namespaces whose Telemetry this component creates, because no mesh namespace component owns them. */
     ownNamespaceTelemetry?: string[];
     internalGateway?: InternalGatewayRef;
@@ -61,7 +63,7 @@ export class Observability extends pulumi.ComponentResource {
 
         const monitors =
             config.prometheus.mode === "operator"
-                ? monitorObjects({ prometheus: config.prometheus, istioNamespace, revision: args.revision, gatewayNamespaces: args.gatewayNamespaces })
+                ? monitorObjects({ prometheus: config.prometheus, istioNamespace, revision: args.revision, gatewayNamespaces: args.gatewayNamespaces, gatewayLabels: args.gatewayLabels })
                 : [];
         for (const m of monitors) {
             new k8s.apiextensions.CustomResource(`${name}-monitor-${m.metadata.name}`, m, after);

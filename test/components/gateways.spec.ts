@@ -7,6 +7,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseMeshConfig } from "../../config";
+import { monitorObjects } from "../../components/observability.values";
 import { egressGatewayRuleSpec, egressOriginationRuleSpec, egressRouteSpec, egressServers } from "../../components/egress.values";
 import { gatewayServers, gatewayValues, placementValues, portRoutesSpec, servicePorts } from "../../components/ingress-gateway.values";
 import { REPO_ROOT, runProgram, Stack } from "../mocks";
@@ -152,6 +153,20 @@ describe("gateways beyond external and internal", () => {
         it("originates nothing for a passed-through service", () => assert.strictEqual(egressOriginationRuleSpec(config.externalServices.github), undefined));
     });
 
+    describe("metrics", () => {
+        const podMonitor = (labels?: string[]) =>
+            monitorObjects({ prometheus: { mode: "operator", monitorLabels: {} } as any, istioNamespace: "istio-system", revision: "default", gatewayNamespaces: ["istio-ingress"], gatewayLabels: labels })[1] as any;
+        it("scrapes every gateway's pods by their istio label", () =>
+            assert.deepStrictEqual(podMonitor(["ingressgateway", "ingressgateway-partner", "egressgateway"]).spec.selector.matchExpressions[0].values, [
+                "ingressgateway",
+                "ingressgateway-internal",
+                "ingressgateway-partner",
+                "egressgateway",
+            ]));
+        it("scrapes the conventional gateways without further labels", () =>
+            assert.deepStrictEqual(podMonitor().spec.selector.matchExpressions[0].values, ["ingressgateway", "ingressgateway-internal"]));
+    });
+
     describe("in a program run", () => {
         let stack: Stack;
         before(async () => {
@@ -174,6 +189,13 @@ describe("gateways beyond external and internal", () => {
         it("keeps the sidecars from originating TLS for a routed service", () => assert.strictEqual(stack.find("kubernetes:networking.istio.io/v1:DestinationRule", "stripe-destination-rule"), undefined));
         it("creates no certificate for gateways without an issuer", () =>
             assert.deepStrictEqual(stack.ofType("kubernetes:cert-manager.io/v1:Certificate").map((r) => r.name), ["ingress-certificates-external"]));
+        it("creates a further gateway namespace under its own name, enrolled for injection", async () => {
+            const other = await runProgram({ ...CONFIG, gateways: { ...CONFIG.gateways, partner: { ...CONFIG.gateways.partner, namespace: "edge" } } });
+            assert.deepStrictEqual(other.get("kubernetes:core/v1:Namespace", "ingress-namespace-edge").inputs.metadata, {
+                name: "edge",
+                labels: { "istio.io/rev": "1-30-3", "app.kubernetes.io/part-of": "istio-mesh" },
+            });
+        });
         it("exports every gateway by name, with its namespace where it is not the default", () => {
             const g = (stack.outputs.ingress as { gateways: Record<string, { namespace?: string; service: string }> }).gateways;
             assert.deepStrictEqual([Object.keys(g), g.egress.namespace, g.egress.service], [["external", "partner", "egress"], "istio-system", REF.serviceHost]);
