@@ -252,6 +252,11 @@ function parseIngress(o: Record<string, Field>, name: string): IngressPart {
     if (issuer !== "acme" || name === "external") {
         checkPortCertificates(o, ports, issuer, explicitPorts !== undefined);
     }
+    if (issuer === "acme" && explicitPorts && !explicitPorts.some((p) => p.protocol === "HTTP" && p.number === 80)) {
+        o.ports.problem(
+            "has no HTTP port 80, where Let's Encrypt sends issuer acme's HTTP-01 challenges: add {number: 80, protocol: HTTP, httpsRedirect: true} or set issuer: internal",
+        );
+    }
     return {
         hosts,
         address,

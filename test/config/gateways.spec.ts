@@ -154,9 +154,15 @@ describe("config: gateways as a map", () => {
                 `${P}.partner.issuer: HTTPS port 443 terminates TLS and needs a certificate: set issuer (internal: the stack's CA; acme: Let's Encrypt, external gateway only), or make the port TLS passthrough`,
             ]));
         it("refuses MUTUAL with a certificate from ACME", () =>
-            assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS", tls: "MUTUAL" }] } } }), [
+            assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS", tls: "MUTUAL" }, { number: 80, protocol: "HTTP", httpsRedirect: true }] } } }), [
                 `${P}.external.ports[0]: MUTUAL on port 443 verifies client certificates against the internal CA, which only issuer: internal puts beside the gateway's certificate; set issuer: internal or tls: SIMPLE`,
             ]));
+        it("refuses ports without HTTP 80 on a gateway signed by ACME", () =>
+            assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS" }] } } }), [
+                `${P}.external.ports: has no HTTP port 80, where Let's Encrypt sends issuer acme's HTTP-01 challenges: add {number: 80, protocol: HTTP, httpsRedirect: true} or set issuer: internal`,
+            ]));
+        it("accepts explicit ports with the redirect on 80 under ACME", () =>
+            assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS" }, { number: 80, protocol: "HTTP", httpsRedirect: true }] } } }), []));
         it("refuses a wildcard-only passthrough host", () =>
             assert.deepStrictEqual(problems({ gateways: { partner: { ports: [{ ...PASSTHROUGH, hosts: ["*"] }] } } }), [
                 `${P}.partner.ports[0].hosts[0]: "*" cannot be routed by SNI: clients send a DNS name in TLS server name indication, never an IP address, and "*" would pass every connection to one backend; name the host (db.partner.example.com)`,
