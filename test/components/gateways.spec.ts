@@ -10,6 +10,7 @@ import { parseMeshConfig } from "../../config";
 import { monitorObjects } from "../../components/observability.values";
 import { egressGatewayRuleSpec, egressOriginationRuleSpec, egressRouteSpec, egressServers } from "../../components/egress.values";
 import { gatewayServers, gatewayValues, placementValues, portRoutesSpec, servicePorts } from "../../components/ingress-gateway.values";
+import { readStackFile } from "../../bin/config-check";
 import { REPO_ROOT, runProgram, Stack } from "../mocks";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -200,5 +201,25 @@ describe("gateways beyond external and internal", () => {
             const g = (stack.outputs.ingress as { gateways: Record<string, { namespace?: string; service: string }> }).gateways;
             assert.deepStrictEqual([Object.keys(g), g.egress.namespace, g.egress.service], [["external", "partner", "egress"], "istio-system", REF.serviceHost]);
         });
+    });
+
+    describe("in the local stack (what npm run render writes)", () => {
+        let stack: Stack;
+        before(async () => {
+            stack = await runProgram(readStackFile(path.join(REPO_ROOT, "Pulumi.local.yaml")), { stack: "local" });
+        });
+        it("installs four gateways", () =>
+            assert.deepStrictEqual(stack.ofType(CHART).filter((r) => r.name.startsWith("ingress-")).map((r) => r.inputs.name).sort(), [
+                "istio-egressgateway",
+                "istio-ingressgateway",
+                "istio-ingressgateway-internal",
+                "istio-ingressgateway-partner",
+            ]));
+        it("passes the partner's MQTT through by SNI", () =>
+            assert.deepStrictEqual(stack.k8s("Gateway", "partner-gateway", "istio-ingress").inputs.spec.servers[0].tls, { mode: "PASSTHROUGH" }));
+        it("serves the internal gateway in the browser mode", () =>
+            assert.strictEqual(stack.k8s("Gateway", "internal-gateway", "istio-ingress").inputs.spec.servers[0].tls.mode, "SIMPLE"));
+        it("sends the payments traffic out through the egress gateway in istio-system", () =>
+            assert.strictEqual(stack.k8s("VirtualService", "payments-egress", "istio-system").inputs.spec.http[0].route[0].destination.host, "istio-egressgateway.istio-system.svc.cluster.local"));
     });
 });
