@@ -248,6 +248,19 @@ describe("config: gateways as a map", () => {
             ]));
     });
 
+    describe("the nodes that announce a pool", () => {
+        const pool = (extra: Record<string, unknown>) => ({ cluster: { addressPools: [{ ...BASE.cluster.addressPools[0], ...extra }] } });
+        it("reads the announcing nodes' labels", () =>
+            assert.deepStrictEqual(parseMeshConfig(raw(pool({ nodeSelector: { "node-role.kubernetes.io/edge": "" } }))).cluster.addressPools[0].nodeSelector, { "node-role.kubernetes.io/edge": "" }));
+        it("announces from every speaker by default", () => assert.strictEqual(parseMeshConfig(raw()).cluster.addressPools[0].nodeSelector, undefined));
+        it("refuses a node selector on a pool that is not announced here", () =>
+            assert.deepStrictEqual(problems(pool({ advertisement: "none", nodeSelector: { edge: "true" } })), [
+                "istio-mesh:cluster.addressPools[0].nodeSelector: needs a pool this stack manages and announces (manage: true, advertisement l2 or bgp): it selects the nodes of the advertisement the stack creates",
+            ]));
+        it("refuses an empty node selector", () =>
+            assert.deepStrictEqual(problems(pool({ nodeSelector: {} })), ["istio-mesh:cluster.addressPools[0].nodeSelector: must have at least one label"]));
+    });
+
     describe("routes and external services", () => {
         it("routes through a new ingress gateway with an HTTP port", () =>
             assert.deepStrictEqual(
