@@ -103,6 +103,7 @@ const edge = new Ingress("ingress", {
     revision: controlPlane.revision,
     namespaces: meshNamespaces,
     pullSecret,
+    externalServices: config.externalServices,
 });
 // The Gateway API form (Gateway of class istio, HTTPRoutes), after the Istio ingress it takes hosts and certificates from.
 const gatewayApiIngress = new GatewayApiIngress("gateway-api", {
@@ -115,14 +116,15 @@ const gatewayApiIngress = new GatewayApiIngress("gateway-api", {
     dependsOn: [controlPlane, edge],
 });
 const kialiNamespace = config.observability.kiali && (config.observability.kiali.namespace ?? config.istio.namespace);
-const pullSecretOwned = new Set([config.istio.namespace, ...Object.keys(config.namespaces), ...(gatewaysOf(config.gateways).length > 0 ? [config.gateways.namespace] : [])]);
+const pullSecretOwned = new Set([config.istio.namespace, ...Object.keys(config.namespaces), ...gatewaysOf(config.gateways).map((g) => g.namespace)]);
 const observer = new Observability("observability", {
     config: config.observability,
     plan: telemetry,
     istioNamespace: config.istio.namespace,
     revision: controlPlane.revision,
     controlPlane,
-    gatewayNamespaces: [config.gateways.namespace],
+    gatewayNamespaces: [...new Set([config.gateways.namespace, ...Object.values(config.gateways.byName).map((g) => g.namespace)])],
+    gatewayLabels: Object.values(config.gateways.byName).map((g) => g.labels.istio),
     gatewayWorkloads: gatewaysOf(config.gateways).map((g) => g.release),
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),
     internalGateway: gateways.internal,

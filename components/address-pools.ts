@@ -27,7 +27,8 @@ export function poolManifests(pool: AddressPool, namespace: string): Record<stri
             apiVersion: "metallb.io/v1beta1",
             kind: pool.advertisement === "l2" ? "L2Advertisement" : "BGPAdvertisement",
             metadata,
-            spec: { ipAddressPools: [pool.name] },
+            // With externalTrafficPolicy Local, only selected nodes that also run a gateway pod announce.
+            spec: pool.nodeSelector ? { ipAddressPools: [pool.name], nodeSelectors: [{ matchLabels: { ...pool.nodeSelector } }] } : { ipAddressPools: [pool.name] },
         });
     }
     return out;

@@ -1,7 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AcmeConfig, CertificatesConfig } from "../config/certificates";
-import type { GatewayConfig } from "../config/gateways";
+import { certificateHosts, GatewayConfig } from "../config/gateways";
 import { rootCa } from "./tls-ca";
 
 /** Istio's controller name for Kubernetes Ingress: istiod serves Ingresses whose class names it. */
@@ -36,7 +36,7 @@ export function acmeIssuerSpec(acme: AcmeConfig, ingressClass: string): Record<s
 export function gatewayCertificateSpec(g: GatewayConfig, issuerName: string, c: Pick<CertificatesConfig, "duration" | "renewBefore">): Record<string, unknown> {
     return {
         secretName: g.credentialName,
-        dnsNames: [...g.hosts],
+        dnsNames: certificateHosts(g),
         duration: c.duration,
         renewBefore: c.renewBefore,
         // A fresh key at every renewal: a leaked key dies with its certificate.
@@ -70,7 +70,7 @@ interface InternalRoot {
 
 export interface CertificatesArgs {
     certificates: CertificatesConfig;
-    /** The namespace gateway pods read their certificates from. */
+    /** The namespace gateway pods read their certificates from, for gateways that name none. */
     gatewayNamespace: pulumi.Input<string>;
     gateways: GatewayConfig[];
     /** Protect the internal CA from deletion: replacing its root invalidates every client certificate. */
@@ -86,7 +86,7 @@ export interface CertificatesArgs {
  * then one Certificate per gateway, in the namespace the gateway pods read secrets from.
  */
 export class Certificates extends pulumi.ComponentResource {
-    /** Certificate Secret name per gateway kind. */
+    /** Certificate Secret name per gateway name (gateways with issuer none have none). */
     public readonly secretNames: Record<string, string>;
     /** The ClusterIssuers created. */
     public readonly issuers: string[];
@@ -136,23 +136,26 @@ export class Certificates extends pulumi.ComponentResource {
 
         this.secretNames = {};
         for (const g of args.gateways) {
+            if (g.issuer === "none") {
+                continue;
+            }
             const issuerName = g.issuer === "acme" ? c.acme?.issuerName : c.internalCa.issuerName;
             const issuer = issuers[g.issuer];
             if (!issuerName || !issuer) {
                 // The config checks make this unreachable; fail loudly rather than create a dangling reference.
-                throw new pulumi.ResourceError(`gateways.${g.kind}: issuer ${g.issuer} is not configured`, this);
+                throw new pulumi.ResourceError(`gateways.${g.name}: issuer ${g.issuer} is not configured`, this);
             }
             new k8s.apiextensions.CustomResource(
-                `${name}-${g.kind}`,
+                `${name}-${g.name}`,
                 {
                     apiVersion: "cert-manager.io/v1",
                     kind: "Certificate",
-                    metadata: { name: g.credentialName, namespace: args.gatewayNamespace },
+                    metadata: { name: g.credentialName, namespace: g.namespace ?? args.gatewayNamespace },
                     spec: gatewayCertificateSpec(g, issuerName, c),
                 },
                 { parent: this, dependsOn: [...args.dependsOn, issuer] },
             );
-            this.secretNames[g.kind] = g.credentialName;
+            this.secretNames[g.name] = g.credentialName;
         }
         this.issuers = [c.acme?.issuerName, needsInternalCa ? c.internalCa.issuerName : undefined].filter((n): n is string => n !== undefined);
         this.registerOutputs({ secretNames: this.secretNames, issuers: this.issuers, internalCaCertPem: this.internalCaCertPem });

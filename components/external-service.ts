@@ -55,7 +55,8 @@ export class ExternalService extends pulumi.ComponentResource {
             { apiVersion: "networking.istio.io/v1", kind: "ServiceEntry", metadata, spec: serviceEntrySpec(args.service) },
             childOpts,
         );
-        const dr = originationRuleSpec(args.service);
+        // Routed through an egress gateway, the gateway originates TLS (see egress.values.ts), not the sidecar.
+        const dr = args.service.gateway ? undefined : originationRuleSpec(args.service);
         if (dr) {
             new k8s.apiextensions.CustomResource(
                 `${name}-destination-rule`,

@@ -2,7 +2,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterConfig, poolContaining } from "../config/cluster";
 import { GatewayApiConfig, gatewayApiGateway, PlatformConfig, routeForm, usesGatewayApiForm } from "../config/gateway-api";
-import type { GatewayKind, GatewaysConfig } from "../config/gateways";
+import type { GatewaysConfig } from "../config/gateways";
 import { parseIp } from "../config/ip";
 import type { RouteConfig } from "../config/routes";
 import {
@@ -29,7 +29,7 @@ export interface GatewayApiSummary {
     /** The default route form. */
     form: string;
     /** Per Istio gateway kind, its Gateway API Gateway (`namespace/name`) and pinned address. */
-    gateways: Partial<Record<GatewayKind, { gateway: string; address?: string }>>;
+    gateways: Record<string, { gateway: string; address?: string }>;
     /** The routes rendered as HTTPRoutes. */
     httpRoutes: string[];
 }
@@ -48,10 +48,10 @@ export class GatewayApiIngress extends pulumi.ComponentResource {
         const { gatewayApi: api, gateways } = args;
         const routes = args.routes.filter((r) => usesGatewayApiForm(routeForm(r, api)));
         const summary: GatewayApiSummary = { deploymentModel: args.platform.deploymentModel, form: api.form, gateways: {}, httpRoutes: [] };
-        const kubeGateways: Partial<Record<GatewayKind, k8s.apiextensions.CustomResource>> = {};
+        const kubeGateways: Record<string, k8s.apiextensions.CustomResource> = {};
 
         for (const kind of ["external", "internal"] as const) {
-            const g = gateways[kind];
+            const g = gateways.byName[kind];
             const mine = routes.filter((r) => r.gateway === kind);
             if (!g || mine.length === 0) {
                 continue;
@@ -91,7 +91,7 @@ export class GatewayApiIngress extends pulumi.ComponentResource {
         }
 
         for (const route of routes) {
-            const g = gateways[route.gateway];
+            const g = gateways.byName[route.gateway];
             const gateway = kubeGateways[route.gateway];
             if (!g || !gateway) {
                 // Unreachable after the config checks (a route names a configured gateway).

@@ -24,26 +24,79 @@ export function addressAnnotations(loadBalancer: LoadBalancer, address: string, 
     return pool ? { "metallb.io/loadBalancerIPs": address, "metallb.io/address-pool": pool } : { "metallb.io/loadBalancerIPs": address };
 }
 
-/** The internal gateway listens only where mutual TLS is enforced: no plaintext port on its Service. */
-const INTERNAL_PORTS = [
-    { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
-    { name: "https", port: 443, protocol: "TCP", targetPort: 443 },
-];
+/**
+ * The Service's ports. The chart's defaults (status, 80, 443) serve the external gateway as it always
+ * was; any other set of listeners is spelled out, so a gateway exposes exactly the ports its Gateway
+ * serves (the internal one: no plaintext port where mutual TLS is enforced).
+ */
+export function servicePorts(g: Pick<GatewayConfig, "kind" | "ports">): Record<string, unknown>[] | undefined {
+    const key = g.ports.map((p) => `${p.protocol}/${p.number}`).sort().join(",");
+    if (g.kind === "egress" || key === "HTTP/80,HTTPS/443") {
+        return undefined;
+    }
+    return [
+        { name: "status-port", port: 15021, protocol: "TCP", targetPort: 15021 },
+        ...g.ports.map((p) => ({ name: p.name, port: p.number, protocol: "TCP", targetPort: p.number })),
+    ];
+}
+
+/** The scheduling values of the gateway chart: node selector, tolerations, anti-affinity, zone spread, priority. */
+export function placementValues(g: Pick<GatewayConfig, "labels" | "placement">): Record<string, unknown> {
+    const p = g.placement;
+    const selector = { matchLabels: { istio: g.labels.istio } };
+    const out: Record<string, unknown> = {};
+    if (Object.keys(p.nodeSelector).length > 0) {
+        out.nodeSelector = { ...p.nodeSelector };
+    }
+    if (p.tolerations.length > 0) {
+        out.tolerations = p.tolerations.map((t) => ({ ...t }));
+    }
+    if (p.antiAffinity !== "none") {
+        const term = { labelSelector: selector, topologyKey: "kubernetes.io/hostname" };
+        out.affinity = {
+            podAntiAffinity:
+                p.antiAffinity === "required"
+                    ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+                    : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+        };
+    }
+    if (p.zoneSpread !== "none") {
+        out.topologySpreadConstraints = [
+            {
+                maxSkew: 1,
+                topologyKey: "topology.kubernetes.io/zone",
+                whenUnsatisfiable: p.zoneSpread === "required" ? "DoNotSchedule" : "ScheduleAnyway",
+                labelSelector: selector,
+            },
+        ];
+    }
+    if (p.priorityClassName) {
+        out.priorityClassName = p.priorityClassName;
+    }
+    return out;
+}
 
 export function gatewayValues(a: GatewayValuesArgs): Record<string, unknown> {
     const g = a.gateway;
     const service: Record<string, unknown> = { type: g.serviceType };
     if (g.serviceType === "LoadBalancer" && g.address) {
         service.annotations = addressAnnotations(a.loadBalancer, g.address, a.pool);
+    }
+    if (g.serviceType === "LoadBalancer" || g.serviceType === "NodePort") {
         service.externalTrafficPolicy = g.externalTrafficPolicy;
     }
-    if (g.kind === "internal") {
-        service.ports = INTERNAL_PORTS;
+    if (g.loadBalancerSourceRanges.length > 0) {
+        service.loadBalancerSourceRanges = [...g.loadBalancerSourceRanges];
+    }
+    const ports = servicePorts(g);
+    if (ports) {
+        service.ports = ports;
     }
     const values: Record<string, unknown> = {
         labels: { ...g.labels },
         service,
         podDisruptionBudget: g.podDisruptionBudget ? { minAvailable: 1 } : {},
+        ...placementValues(g),
     };
     if (g.scaling.kind === "fixed") {
         values.autoscaling = { enabled: false };
@@ -97,22 +150,63 @@ export interface GatewayServer {
 }
 
 /**
- * The servers of a gateway's Gateway resource. HTTPS on 443 with the gateway's certificate; the external
- * gateway also listens on 80 and redirects to HTTPS. With an ACME issuer, port 80 is left to
- * `httpRedirectGateway` instead (see there); otherwise the 443 Gateway carries it with `tls.httpsRedirect`.
+ * The servers of an ingress gateway's Gateway resource, one per port: HTTPS with the gateway's
+ * certificate (SIMPLE or MUTUAL), HTTP (redirecting to HTTPS where asked), TLS passed through by SNI, and
+ * TCP. With an ACME issuer, redirecting HTTP ports are left to `httpRedirectGateway` instead (see there).
  */
 export function gatewayServers(g: GatewayConfig): GatewayServer[] {
-    const servers: GatewayServer[] = [
-        {
-            port: { number: 443, name: "https", protocol: "HTTPS" },
-            hosts: [...g.hosts],
-            tls: { mode: g.tlsMode, credentialName: g.credentialName, minProtocolVersion: "TLSV1_2" },
-        },
-    ];
-    if (g.kind === "external" && g.issuer !== "acme") {
-        servers.push({ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...g.hosts], tls: { httpsRedirect: true } });
+    const servers: GatewayServer[] = [];
+    for (const p of g.ports) {
+        const port = { number: p.number, name: p.name, protocol: p.protocol };
+        const hosts = [...(p.hosts ?? g.hosts)];
+        switch (p.protocol) {
+            case "HTTPS":
+                servers.push({ port, hosts, tls: { mode: p.tls ?? g.tlsMode, credentialName: g.credentialName, minProtocolVersion: "TLSV1_2" } });
+                break;
+            case "HTTP":
+                if (p.httpsRedirect && g.issuer === "acme") {
+                    break;
+                }
+                servers.push(p.httpsRedirect ? { port, hosts, tls: { httpsRedirect: true } } : { port, hosts });
+                break;
+            case "TLS":
+                servers.push({ port, hosts, tls: { mode: "PASSTHROUGH" } });
+                break;
+            case "TCP":
+                servers.push({ port, hosts: ["*"] });
+                break;
+        }
     }
     return servers;
+}
+
+/** The HTTP port `httpRedirectGateway` serves, if the gateway has one (ACME issuer, redirecting port). */
+export function acmeRedirectPort(g: GatewayConfig): number | undefined {
+    return g.issuer === "acme" ? g.ports.find((p) => p.protocol === "HTTP" && p.httpsRedirect)?.number : undefined;
+}
+
+/**
+ * The VirtualService that carries an ingress gateway's TCP and TLS passthrough ports to their
+ * destinations (no HTTP route can), or undefined when the gateway has none.
+ */
+export function portRoutesSpec(g: GatewayConfig, gatewayRef: string): Record<string, unknown> | undefined {
+    const tcp = g.ports.filter((p) => p.protocol === "TCP" && p.to);
+    const tls = g.ports.filter((p) => p.protocol === "TLS" && p.to);
+    if (tcp.length === 0 && tls.length === 0) {
+        return undefined;
+    }
+    const destination = (to: { service: string; port: number }) => [{ destination: { host: to.service, port: { number: to.port } } }];
+    const spec: Record<string, unknown> = {
+        hosts: [...new Set([...tls.flatMap((p) => p.hosts ?? []), ...(tcp.length > 0 ? ["*"] : [])])],
+        gateways: [gatewayRef],
+    };
+    if (tls.length > 0) {
+        spec.tls = tls.map((p) => ({ match: [{ port: p.number, sniHosts: [...(p.hosts ?? [])] }], route: destination(p.to!) }));
+    }
+    if (tcp.length > 0) {
+        spec.tcp = tcp.map((p) => ({ match: [{ port: p.number }], route: destination(p.to!) }));
+    }
+    return spec;
 }
 
 /**
@@ -125,12 +219,12 @@ export function gatewayServers(g: GatewayConfig): GatewayServer[] {
  * serve plaintext), and a VirtualService redirects every path except `/.well-known/acme-challenge/`
  * to HTTPS; challenge paths fall through to the solver's routes, whatever order istiod merges them in.
  */
-export function httpRedirectGateway(g: GatewayConfig, namespace: string): { gateway: Record<string, unknown>; virtualService: Record<string, unknown> } {
+export function httpRedirectGateway(g: GatewayConfig, namespace: string, port = 80): { gateway: Record<string, unknown>; virtualService: Record<string, unknown> } {
     const name = `${g.gatewayName}-http`;
     return {
         gateway: {
             selector: { ...g.labels },
-            servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: [...g.hosts] }],
+            servers: [{ port: { number: port, name: "http", protocol: "HTTP" }, hosts: [...g.hosts] }],
         },
         virtualService: {
             hosts: [...g.hosts],

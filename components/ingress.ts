@@ -2,7 +2,8 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { CertificatesConfig } from "../config/certificates";
 import { ClusterConfig, poolContaining } from "../config/cluster";
-import type { GatewayKind, GatewaysConfig } from "../config/gateways";
+import type { GatewaysConfig } from "../config/gateways";
+import type { ExternalServiceConfig } from "../config/mesh";
 import { gatewaysOf } from "../config/ingress";
 import { parseIp } from "../config/ip";
 import type { IstioConfig } from "../config/istio";
@@ -29,6 +30,8 @@ export interface IngressArgs {
     namespaces?: Record<string, pulumi.Resource>;
     /** The registry's pull secret, created in the gateways' namespace before the gateways. @default none */
     pullSecret?: PullSecretArgs;
+    /** External services by name: those with a `gateway` give their egress gateway its servers. @default {} */
+    externalServices?: Readonly<Record<string, ExternalServiceConfig>>;
 }
 
 /** What the stack exports about one gateway. */
@@ -38,15 +41,18 @@ export interface GatewaySummary {
     hosts: string[];
     /** The Gateway resource, `namespace/name`. */
     gateway: string;
+    /** The gateway's namespace, when it is not the gateways' default one. */
+    namespace?: string;
     /** The in-cluster Service name. */
     service: string;
-    /** The Secret holding the gateway's certificate, in `namespace`. */
-    certificateSecret: string;
+    /** The Secret holding the gateway's certificate, in its namespace (absent: the gateway has none). */
+    certificateSecret?: string;
 }
 
 export interface IngressSummary {
     namespace: string;
-    gateways: Partial<Record<GatewayKind, GatewaySummary>>;
+    /** By gateway name. */
+    gateways: Record<string, GatewaySummary>;
     issuers: string[];
     /** The internal CA's certificate (public), when one exists: internal-gateway clients trust it. */
     internalCaCertPem?: pulumi.Output<string>;
@@ -72,8 +78,14 @@ export class Ingress extends pulumi.ComponentResource {
                 ? [new AddressPools(`${name}-pools`, { namespace: cluster.metallbNamespace, pools: owned, dependsOn: controlPlane }, { parent: this })]
                 : [];
 
-        const namespace = configured.length > 0 ? this.gatewayNamespace(name, gateways.namespace, args.injectionLabel, controlPlane) : undefined;
-        const pulls = namespace && args.pullSecret ? [pullSecret(name, namespace.metadata.name, args.pullSecret, this, [namespace])] : [];
+        const namespaces = this.gatewayNamespaces(name, args, controlPlane);
+        // The registry's pull secret in each gateway namespace the stack creates (istiod's has its own).
+        const pulls: Record<string, pulumi.Resource> = {};
+        for (const [ns, resource] of Object.entries(namespaces)) {
+            if (args.pullSecret) {
+                pulls[ns] = pullSecret(ns === gateways.namespace ? name : `${name}-${ns}`, ns, args.pullSecret, this, [resource]);
+            }
+        }
         const certs = new Certificates(
             `${name}-certificates`,
             {
@@ -81,7 +93,7 @@ export class Ingress extends pulumi.ComponentResource {
                 gatewayNamespace: gateways.namespace,
                 gateways: configured,
                 protect: args.istio.protect,
-                dependsOn: namespace ? [...controlPlane, namespace] : controlPlane,
+                dependsOn: [...controlPlane, ...Object.values(namespaces)],
             },
             { parent: this },
         );
@@ -90,30 +102,33 @@ export class Ingress extends pulumi.ComponentResource {
         if (certs.internalCaCertPem) {
             summary.internalCaCertPem = certs.internalCaCertPem;
         }
-        const gatewayResources: Partial<Record<GatewayKind, IngressGateway>> = {};
+        const gatewayResources: Record<string, IngressGateway> = {};
         for (const g of configured) {
             const ip = g.address ? parseIp(g.address) : undefined;
             const pool = g.pool ?? (ip ? poolContaining(cluster, ip)?.name : undefined);
+            const egressServices = Object.entries(args.externalServices ?? {}).filter(([, s]) => s.gateway === g.name);
             const gw = new IngressGateway(
-                `${name}-${g.kind}`,
+                `${name}-${g.name}`,
                 {
                     gateway: g,
                     istio: args.istio,
-                    namespace: gateways.namespace,
+                    namespace: g.namespace,
                     loadBalancer: cluster.loadBalancer,
                     pool,
                     revision: args.revision === "default" ? undefined : args.revision,
-                    dependsOn: [...controlPlane, namespace!, ...pools, ...pulls],
+                    egressServices: Object.fromEntries(egressServices),
+                    dependsOn: [...controlPlane, ...(namespaces[g.namespace] ? [namespaces[g.namespace]] : []), ...pools, ...(pulls[g.namespace] ? [pulls[g.namespace]] : [])],
                 },
                 { parent: this },
             );
-            gatewayResources[g.kind] = gw;
-            summary.gateways[g.kind] = {
+            gatewayResources[g.name] = gw;
+            summary.gateways[g.name] = {
                 ...(g.address ? { address: g.address } : {}),
                 hosts: [...g.hosts],
                 gateway: gw.gatewayRef,
+                ...(g.namespace !== gateways.namespace ? { namespace: g.namespace } : {}),
                 service: gw.serviceHost,
-                certificateSecret: certs.secretNames[g.kind],
+                ...(certs.secretNames[g.name] ? { certificateSecret: certs.secretNames[g.name] } : {}),
             };
         }
 
@@ -131,12 +146,25 @@ export class Ingress extends pulumi.ComponentResource {
         this.registerOutputs({ summary });
     }
 
-    /** The gateways' namespace, enrolled for injection: the gateway pods are nothing until istiod injects them. */
-    private gatewayNamespace(name: string, ns: string, label: { key: string; value: string }, dependsOn: pulumi.Resource[]): k8s.core.v1.Namespace {
-        return new k8s.core.v1.Namespace(
-            `${name}-namespace`,
-            { metadata: { name: ns, labels: { [label.key]: label.value, "app.kubernetes.io/part-of": "istio-mesh" } } },
-            { parent: this, dependsOn },
-        );
+    /**
+     * The gateways' namespaces, enrolled for injection: the gateway pods are nothing until istiod injects
+     * them. The default namespace keeps its resource name (`<name>-namespace`); others are named after
+     * themselves. The control plane's namespace is never created twice: the chart labels gateway pods for
+     * injection, so a gateway there needs no namespace label.
+     */
+    private gatewayNamespaces(name: string, args: IngressArgs, dependsOn: pulumi.Resource[]): Record<string, pulumi.Resource> {
+        const label = args.injectionLabel;
+        const out: Record<string, pulumi.Resource> = {};
+        for (const ns of new Set(gatewaysOf(args.gateways).map((g) => g.namespace))) {
+            if (ns === args.istio.namespace) {
+                continue;
+            }
+            out[ns] = new k8s.core.v1.Namespace(
+                ns === args.gateways.namespace ? `${name}-namespace` : `${name}-namespace-${ns}`,
+                { metadata: { name: ns, labels: { [label.key]: label.value, "app.kubernetes.io/part-of": "istio-mesh" } } },
+                { parent: this, dependsOn },
+            );
+        }
+        return out;
     }
 }

@@ -27,6 +27,8 @@ export interface ObservabilityArgs {
     gatewayNamespaces: string[];
     /** The gateways' Deployment names, whose 5xx the alerts watch. @default [] */
     gatewayWorkloads?: string[];
+    /** `istio` pod labels of gateways beyond external and internal, which the gateway PodMonitor also scrapes. @default [] */
+    gatewayLabels?: string[];
     /** Namespaces whose Telemetry this component creates, because no mesh namespace component owns them. */
     ownNamespaceTelemetry?: string[];
     internalGateway?: InternalGatewayRef;
@@ -77,6 +79,7 @@ export class Observability extends pulumi.ComponentResource {
                       istioNamespace,
                       revision: args.revision,
                       gatewayNamespaces: args.gatewayNamespaces,
+                      gatewayLabels: args.gatewayLabels,
                   })
                 : [];
         for (const m of monitors) {

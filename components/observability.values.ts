@@ -163,6 +163,8 @@ export interface MonitorArgs {
     revision: string;
     /** Namespaces of the ingress gateways. */
     gatewayNamespaces: string[];
+    /** `istio` pod labels of gateways beyond the conventional two (`ingressgateway-partner`, `egressgateway`). @default [] */
+    gatewayLabels?: string[];
 }
 
 /** Pod labels of the gateways (see the ingress conventions). */
@@ -209,7 +211,7 @@ export function monitorObjects(a: MonitorArgs): KubeObject[] {
             kind: "PodMonitor",
             metadata: metadata("istio-gateways"),
             spec: {
-                selector: { matchExpressions: [{ key: GATEWAY_POD_LABEL.key, operator: "In", values: [...GATEWAY_POD_LABEL.values] }] },
+                selector: { matchExpressions: [{ key: GATEWAY_POD_LABEL.key, operator: "In", values: [...new Set([...GATEWAY_POD_LABEL.values, ...(a.gatewayLabels ?? [])])] }] },
                 namespaceSelector: { matchNames: [...new Set(a.gatewayNamespaces)].sort() },
                 podMetricsEndpoints: [mergedMetricsEndpoint(a.prometheus)],
             },

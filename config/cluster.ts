@@ -5,6 +5,7 @@
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
 import { IpAddress, IpRange, parseIp, parsePoolEntry, rangeContains, rangesOverlap } from "./ip";
+import { readLabels } from "./mesh-fields";
 
 export type LoadBalancer = "metallb" | "kube-vip";
 
@@ -21,6 +22,8 @@ export interface AddressPool {
     autoAssign: boolean;
     /** Whether this stack creates the IPAddressPool and its advertisement (false: declared for the checks only). */
     manage: boolean;
+    /** The nodes that announce the pool's addresses (the advertisement's nodeSelectors); absent: every speaker. */
+    nodeSelector?: Record<string, string>;
 }
 
 export interface ClusterConfig {
@@ -75,7 +78,7 @@ interface ParsedPool {
 }
 
 function parsePool(f: Field, loadBalancer: LoadBalancer): ParsedPool | undefined {
-    const o = f.object(["name", "addresses", "advertisement", "autoAssign", "manage"]);
+    const o = f.object(["name", "addresses", "advertisement", "autoAssign", "manage", "nodeSelector"]);
     if (!o) {
         return undefined;
     }
@@ -109,13 +112,19 @@ function parsePool(f: Field, loadBalancer: LoadBalancer): ParsedPool | undefined
     if (manage && loadBalancer === "kube-vip") {
         o.manage.problem("must be false with loadBalancer kube-vip: kube-vip reads its ranges from its own config, and IPAddressPools are MetalLB's");
     }
+    const advertisement = o.advertisement.string(CLUSTER_DEFAULTS.advertisement, { oneOf: ["l2", "bgp", "none"] }) as Advertisement;
+    const nodeSelector = readLabels(o.nodeSelector, { nonEmpty: true });
+    if (o.nodeSelector.isSet && (!manage || advertisement === "none")) {
+        o.nodeSelector.problem("needs a pool this stack manages and announces (manage: true, advertisement l2 or bgp): it selects the nodes of the advertisement the stack creates");
+    }
     return {
         pool: {
             name,
             addresses,
-            advertisement: o.advertisement.string(CLUSTER_DEFAULTS.advertisement, { oneOf: ["l2", "bgp", "none"] }) as Advertisement,
+            advertisement,
             autoAssign: o.autoAssign.boolean(CLUSTER_DEFAULTS.autoAssign),
             manage,
+            ...(nodeSelector ? { nodeSelector } : {}),
         },
         ranges,
         entries,

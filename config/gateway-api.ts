@@ -11,7 +11,10 @@
  */
 import { ClusterConfig, poolContaining, poolRanges } from "./cluster";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
-import type { GatewayKind, GatewaysConfig } from "./gateways";
+import type { GatewaysConfig } from "./gateways";
+
+/** The gateways a Gateway API Gateway can stand beside: the two conventional ingress gateways. */
+export type ApiGatewayName = "external" | "internal";
 import type { AllowRule } from "./mesh";
 import { IpAddress, parseIp, parsePoolEntry, rangeContains } from "./ip";
 import type { RouteConfig } from "./routes";
@@ -44,7 +47,7 @@ export interface GatewayApiConfig {
     form: RouteForm;
     gatewayClassName: string;
     /** Per Istio gateway, the Gateway API Gateway that carries its routes in the gateway-api form. */
-    gateways: Partial<Record<GatewayKind, GatewayApiGatewayConfig>>;
+    gateways: Partial<Record<ApiGatewayName, GatewayApiGatewayConfig>>;
 }
 
 export const PLATFORM_DEFAULTS = { deploymentModel: "replace" as DeploymentModel } as const;
@@ -92,7 +95,7 @@ export function parseGatewayApi(f: Field): GatewayApiConfig | undefined {
     if (!o) {
         return undefined;
     }
-    const gateways: Partial<Record<GatewayKind, GatewayApiGatewayConfig>> = {};
+    const gateways: Partial<Record<ApiGatewayName, GatewayApiGatewayConfig>> = {};
     const g = o.gateways.object(["external", "internal"]);
     for (const kind of ["external", "internal"] as const) {
         const field = g?.[kind];
@@ -134,8 +137,8 @@ export const usesIstioForm = (form: RouteForm): boolean => form !== "gateway-api
 export const usesGatewayApiForm = (form: RouteForm): boolean => form !== "istio";
 
 /** The Gateway API Gateway of an Istio gateway kind: the configured one, or the default name. */
-export function gatewayApiGateway(api: GatewayApiConfig, kind: GatewayKind): GatewayApiGatewayConfig {
-    return api.gateways[kind] ?? { name: `${kind}-gateway${GATEWAY_API_DEFAULTS.nameSuffix}` };
+export function gatewayApiGateway(api: GatewayApiConfig, kind: string): GatewayApiGatewayConfig {
+    return api.gateways[kind as ApiGatewayName] ?? { name: `${kind}-gateway${GATEWAY_API_DEFAULTS.nameSuffix}` };
 }
 
 /** The slice of the mesh config the checks below read. */
@@ -152,8 +155,8 @@ export interface GatewayApiSections {
 type Report = (key: string, message: string) => void;
 
 /** The kinds whose routes use the Gateway API form, with the routes' names. */
-export function gatewayApiRoutesByKind(c: Pick<GatewayApiSections, "routes" | "gatewayApi">): Partial<Record<GatewayKind, string[]>> {
-    const out: Partial<Record<GatewayKind, string[]>> = {};
+export function gatewayApiRoutesByKind(c: Pick<GatewayApiSections, "routes" | "gatewayApi">): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
     for (const r of c.routes) {
         if (usesGatewayApiForm(routeForm(r, c.gatewayApi))) {
             (out[r.gateway] ??= []).push(r.name);
@@ -185,20 +188,20 @@ export function checkGatewayApiRoutes(c: GatewayApiSections, report: Report): vo
         });
     }
     const byKind = gatewayApiRoutesByKind(c);
-    for (const [kind, names] of Object.entries(byKind) as [GatewayKind, string[]][]) {
-        const istio = c.gateways[kind];
+    for (const [kind, names] of Object.entries(byKind) as [string, string[]][]) {
+        const istio = c.gateways.byName[kind];
         if (!istio || kind === "internal") {
             continue;
         }
-        if (istio.address && !c.gatewayApi.gateways[kind]?.address) {
+        if (istio.address && !c.gatewayApi.gateways[kind as ApiGatewayName]?.address) {
             report(
                 `gatewayApi.gateways.${kind}.address`,
                 `required: ${names.map((n) => `routes.${n}`).join(", ")} ${names.length === 1 ? "uses" : "use"} the Gateway API form on the ${kind} gateway, whose Gateway istiod deploys with a Service of its own; pin its address from an address pool (another than gateways.${kind}.address)`,
             );
         }
     }
-    for (const kind of Object.keys(c.gatewayApi.gateways) as GatewayKind[]) {
-        if (!c.gateways[kind]) {
+    for (const kind of Object.keys(c.gatewayApi.gateways) as ApiGatewayName[]) {
+        if (!c.gateways.byName[kind]) {
             report(`gatewayApi.gateways.${kind}`, `the ${kind} gateway does not exist: gateways.${kind} is not configured; a Gateway API Gateway takes its hosts and certificate`);
         }
     }
@@ -266,9 +269,10 @@ export function checkPlatformAddresses(c: GatewayApiSections, report: Report): v
     });
     const reserved = platformReserved(c);
     const pinned: { key: string; address: string; pool?: string }[] = [];
+    for (const g of Object.values(c.gateways.byName)) {
+        if (g.address) pinned.push({ key: `gateways.${g.name}`, address: g.address, pool: g.pool });
+    }
     for (const kind of ["external", "internal"] as const) {
-        const g = c.gateways[kind];
-        if (g?.address) pinned.push({ key: `gateways.${kind}`, address: g.address, pool: g.pool });
         const api = c.gatewayApi.gateways[kind];
         if (api?.address) pinned.push({ key: `gatewayApi.gateways.${kind}`, address: api.address, pool: api.pool });
     }
@@ -334,7 +338,7 @@ export function checkBesideRoutes(c: GatewayApiSections, report: Report): void {
 }
 
 /** The ServiceAccount istiod gives the pods it deploys for a Gateway: `<name>-<gatewayClassName>`. */
-export function gatewayApiServiceAccount(api: GatewayApiConfig, kind: GatewayKind): string {
+export function gatewayApiServiceAccount(api: GatewayApiConfig, kind: string): string {
     return `${gatewayApiGateway(api, kind).name}-${api.gatewayClassName}`;
 }
 

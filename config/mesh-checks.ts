@@ -40,21 +40,29 @@ export function checkMesh(config: MeshSections, report: (key: string, message: s
  * application namespace (a default-deny policy there would shut the mesh's front door).
  */
 export function checkGatewaySources(
-    config: { gateways?: { namespace: string; external?: unknown; internal?: unknown }; namespaces: Record<string, NamespaceConfig> },
+    config: { gateways?: GatewaysView; namespaces: Record<string, NamespaceConfig> },
     report: (key: string, message: string) => void,
 ): void {
     const gateways = config.gateways;
     if (!gateways) {
         return;
     }
-    const roles = (["external", "internal"] as const).filter((r) => gateways[r] !== undefined);
-    if (gateways.namespace in config.namespaces) {
-        report(`namespaces.${gateways.namespace}`, "is the ingress gateways' namespace (gateways.namespace): its default deny would block every request into the mesh; leave it out");
+    const all = Object.values(gateways.byName);
+    const roles = all.map((g) => g.name);
+    for (const ns of new Set([gateways.namespace, ...all.map((g) => g.namespace)])) {
+        if (ns in config.namespaces) {
+            report(
+                `namespaces.${ns}`,
+                ns === gateways.namespace
+                    ? "is the ingress gateways' namespace (gateways.namespace): its default deny would block every request into the mesh; leave it out"
+                    : `is the namespace of gateways ${all.filter((g) => g.namespace === ns).map((g) => g.name).join(", ")}: its default deny would block every request through them; leave it out`,
+            );
+        }
     }
     for (const [ns, c] of Object.entries(config.namespaces)) {
         c.allow.forEach((rule, i) => {
             for (const s of rule.from) {
-                if (s.kind === "gateway" && !(roles as string[]).includes(s.gateway)) {
+                if (s.kind === "gateway" && !roles.includes(s.gateway)) {
                     report(
                         `namespaces.${ns}.allow[${i}].from`,
                         `gateway:${s.gateway} is not a configured gateway (configured: ${roles.join(", ") || "none"}); configure it under istio-mesh:gateways or fix the name`,
@@ -67,20 +75,20 @@ export function checkGatewaySources(
 
 interface GatewaysView {
     namespace: string;
-    external?: { release: string };
-    internal?: { release: string };
+    byName: Readonly<Record<string, { name: string; namespace: string; release: string }>>;
 }
 
 interface RouteView {
     name: string;
     namespace: string;
-    gateway: "external" | "internal";
+    gateway: string;
     paths: readonly { service: string }[];
 }
 
 /** Whether a rule of `rules` lets the gateway's pods reach workload `service`. */
-function admitsGateway(rules: readonly AllowRule[], service: string, role: "external" | "internal", gateways: GatewaysView): boolean {
-    const sa = gateways[role]?.release;
+function admitsGateway(rules: readonly AllowRule[], service: string, role: string, gateways: GatewaysView): boolean {
+    const sa = gateways.byName[role]?.release;
+    const namespace = gateways.byName[role]?.namespace;
     return rules.some(
         (r) =>
             (r.to === undefined || r.to === service) &&
@@ -88,8 +96,8 @@ function admitsGateway(rules: readonly AllowRule[], service: string, role: "exte
                 r.from.some(
                     (s) =>
                         (s.kind === "gateway" && s.gateway === role) ||
-                        (s.kind === "namespace" && s.namespace === gateways.namespace) ||
-                        (s.kind === "principal" && s.namespace === gateways.namespace && s.serviceAccount === sa),
+                        (s.kind === "namespace" && s.namespace === namespace) ||
+                        (s.kind === "principal" && s.namespace === namespace && s.serviceAccount === sa),
                 )),
     );
 }

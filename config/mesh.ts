@@ -83,6 +83,8 @@ export interface ExternalServiceConfig {
     /** Where the ServiceEntry lives; absent: the mesh root namespace (visible to every namespace). */
     namespace?: string;
     originateTls?: OriginateTls;
+    /** The egress gateway (a key of `gateways`, kind egress) the mesh's traffic to these hosts leaves through. */
+    gateway?: string;
 }
 
 export const MESH_DEFAULTS = {
@@ -295,7 +297,7 @@ export function parseExternalServices(f: Field): Record<string, ExternalServiceC
             if (!DNS_LABEL.test(name)) {
                 return e.problem(`is not a valid name: must be ${DNS_LABEL_HINT}`);
             }
-            const o = e.object(["hosts", "ports", "namespace", "originateTls"]);
+            const o = e.object(["hosts", "ports", "namespace", "originateTls", "gateway"]);
             if (!o) return undefined;
             if (!o.hosts.isSet) {
                 return o.hosts.problem("is required: the DNS names of the service, e.g. [api.example.com]");
@@ -318,6 +320,8 @@ export function parseExternalServices(f: Field): Record<string, ExternalServiceC
             if (namespace) config.namespace = namespace;
             const originateTls = readOriginateTls(o.originateTls, hosts, ports);
             if (originateTls) config.originateTls = originateTls;
+            const gateway = o.gateway.string(undefined, { pattern: DNS_LABEL, patternHint: "the name of an egress gateway under istio-mesh:gateways, such as egress" });
+            if (gateway) config.gateway = gateway;
             return config;
         }) ?? {}
     );

@@ -15,7 +15,7 @@ import { IMAGE_NAMES } from "./registry";
 export function pullingNamespaces(c: Pick<MeshConfig, "istio" | "gateways" | "observability" | "namespaces">): string[] {
     const out = new Set([c.istio.namespace, ...Object.keys(c.namespaces)]);
     if (c.istio.cni.enabled) out.add(c.istio.cni.namespace);
-    if (gatewaysOf(c.gateways).length > 0) out.add(c.gateways.namespace);
+    for (const g of gatewaysOf(c.gateways)) out.add(g.namespace);
     if (c.observability.kiali) out.add(c.observability.kiali.namespace ?? c.istio.namespace);
     return [...out].sort();
 }

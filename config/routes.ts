@@ -5,7 +5,7 @@
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
 import { parseRouteForm, RouteForm } from "./gateway-api";
-import { GatewayKind, HOST_HINT } from "./gateways";
+import { HOST_HINT } from "./gateways";
 
 export interface RoutePath {
     match: "prefix" | "exact";
@@ -19,14 +19,15 @@ export interface RouteConfig {
     /** The VirtualService's name (the key under `routes`). */
     name: string;
     namespace: string;
-    gateway: GatewayKind;
+    /** The key of an ingress gateway under `gateways`. */
+    gateway: string;
     hosts: string[];
     paths: RoutePath[];
     /** Istio VirtualService, Gateway API HTTPRoute, or both (config/gateway-api.ts); unset: `gatewayApi.form`. */
     form?: RouteForm;
 }
 
-export const ROUTES_DEFAULTS = { gateway: "external" as GatewayKind } as const;
+export const ROUTES_DEFAULTS = { gateway: "external" } as const;
 
 const HOST = /^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const WILDCARD_HOST = /^\*\.([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -83,7 +84,7 @@ function parseRoute(f: Field, name: string): RouteConfig | undefined {
     return {
         name,
         namespace: o.namespace.string("", { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT }),
-        gateway: o.gateway.string(ROUTES_DEFAULTS.gateway, { oneOf: ["external", "internal"] }) as GatewayKind,
+        gateway: o.gateway.string(ROUTES_DEFAULTS.gateway, { pattern: DNS_LABEL, patternHint: "the name of a gateway under istio-mesh:gateways, such as external" }),
         hosts,
         paths,
         ...(o.form.isSet ? { form: parseRouteForm(o.form) } : {}),

@@ -7,6 +7,7 @@ import { authorizationPolicyAllowNegativeMatch, authorizationPolicyCustomProvide
 import { certificateDuration, certificateRotationPolicy } from "./certificates";
 import { helmReleaseVersionPinned, imagePinned, istiodHighAvailability } from "./control-plane";
 import { destinationRuleTlsVerification, outboundTrafficRegistryOnly, serviceEntryTcpAddresses, serviceEntryWildcardHost } from "./egress";
+import { egressRouteThroughGateway, gatewayPortRouted } from "./gateway-routes";
 import {
     gatewayCertificateDnsNames, gatewayConflict, gatewayCredentialNamespace, gatewayDuplicateCertificate,
     gatewayHttpsWildcardHost, gatewayTlsCredential,
@@ -57,6 +58,7 @@ export function createPolicies(): Policies {
         gatewayListenerCertificate(),
         gatewayListenerHostnameConflict(),
         gatewayAddressReserved(),
+        egressRouteThroughGateway(),
         // Advisory by default.
         meshWideStrictMtls(),
         namespaceAuthorizationPolicy(),
@@ -69,6 +71,7 @@ export function createPolicies(): Policies {
         servicePortProtocol(),
         gatewayDuplicateCertificate(),
         gatewayCertificateDnsNames(),
+        gatewayPortRouted(),
         trafficCaptureBypass(),
         certificateRotationPolicy(),
         traceSampling(),

@@ -15,6 +15,13 @@ describe("AddressPools", () => {
             assert.deepStrictEqual(poolManifests(POOL, "metallb-system").map((m) => m.kind), ["IPAddressPool", "L2Advertisement"]));
         it("announces a BGP pool with a BGPAdvertisement", () =>
             assert.deepStrictEqual(poolManifests({ ...POOL, advertisement: "bgp" }, "metallb-system").map((m) => m.kind), ["IPAddressPool", "BGPAdvertisement"]));
+        it("announces from every speaker without a node selector", () =>
+            assert.deepStrictEqual(poolManifests(POOL, "metallb-system")[1].spec, { ipAddressPools: ["ingress"] }));
+        it("announces only from the selected nodes", () =>
+            assert.deepStrictEqual(poolManifests({ ...POOL, nodeSelector: { "node-role.kubernetes.io/edge": "" } }, "metallb-system")[1].spec, {
+                ipAddressPools: ["ingress"],
+                nodeSelectors: [{ matchLabels: { "node-role.kubernetes.io/edge": "" } }],
+            }));
         it("announces nothing for advertisement none", () =>
             assert.deepStrictEqual(poolManifests({ ...POOL, advertisement: "none" }, "metallb-system").map((m) => m.kind), ["IPAddressPool"]));
     });

@@ -10,7 +10,7 @@ const EXTERNAL = parseMeshConfig({
     cluster: { addressPools: [{ name: "ingress", addresses: ["10.0.10.50-10.0.10.59"] }] },
     gateways: { external: { address: "10.0.10.50", hosts: ["app.example.com", "grafana.example.com"] } },
     certificates: { acme: { email: "platform@example.com" } },
-}).gateways.external!;
+}).gateways.byName.external!;
 
 const ROUTE: RouteConfig = {
     name: "grafana",

@@ -19,7 +19,7 @@ const CHARTS = chartsOf("1.30.3");
 /** The values a stack file gives one of its gateways, through the same builder the program uses. */
 function valuesOf(stack: string, kind: "external" | "internal"): Record<string, unknown> {
     const config = parseMeshConfig(stackConfig(stack));
-    const gateway = config.gateways[kind]!;
+    const gateway = config.gateways.byName[kind]!;
     return gatewayValues({
         gateway,
         loadBalancer: config.cluster.loadBalancer,
@@ -50,7 +50,7 @@ describe("IngressGateway", () => {
                 replicaCount: 1,
                 resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "256Mi" } },
             }));
-        it("gives prod's external gateway an autoscaler from 3, a PDB, a MetalLB address and Local traffic", () =>
+        it("gives prod's external gateway an autoscaler from 3, a PDB, a MetalLB address, Local traffic and spread over nodes and zones", () =>
             assert.deepStrictEqual(valuesOf("prod", "external"), {
                 labels: { istio: "ingressgateway", "gateway-type": "external" },
                 service: {
@@ -63,6 +63,16 @@ describe("IngressGateway", () => {
                 resources: { requests: { cpu: "500m", memory: "512Mi" }, limits: { cpu: "2", memory: "1Gi" } },
                 revision: "1-30-3",
                 imagePullSecrets: [{ name: "harbor-pull" }],
+                affinity: {
+                    podAntiAffinity: {
+                        preferredDuringSchedulingIgnoredDuringExecution: [
+                            { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { istio: "ingressgateway" } }, topologyKey: "kubernetes.io/hostname" } },
+                        ],
+                    },
+                },
+                topologySpreadConstraints: [
+                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { istio: "ingressgateway" } } },
+                ],
             }));
         it("gives prod's internal gateway a ClusterIP Service with only the status and HTTPS ports", () =>
             assert.deepStrictEqual(valuesOf("prod", "internal").service, {
@@ -77,7 +87,7 @@ describe("IngressGateway", () => {
         it("sets no revision without a revisioned control plane", () => assert.strictEqual(valuesOf("dev", "external").revision, undefined));
         it("merges raw values last", () => {
             const config = parseMeshConfig({ ...BASE, gateways: { external: { ...BASE.gateways.external, values: { service: { type: "NodePort" } } } } });
-            const v = gatewayValues({ gateway: config.gateways.external!, loadBalancer: "metallb", imagePullSecrets: [] });
+            const v = gatewayValues({ gateway: config.gateways.byName.external!, loadBalancer: "metallb", imagePullSecrets: [] });
             assert.deepStrictEqual((v.service as Record<string, unknown>).type, "NodePort");
         });
         it("writes only keys the chart's schema allows, never _internal_defaults_do_not_set", () => {
@@ -92,7 +102,7 @@ describe("IngressGateway", () => {
         });
         it("makes an internal gateway with an address a pinned LoadBalancer", () => {
             const config = parseMeshConfig({ ...BASE, gateways: { ...BASE.gateways, internal: { hosts: ["*.internal.example.com"], address: "10.0.10.51" } } });
-            const v = gatewayValues({ gateway: config.gateways.internal!, loadBalancer: "metallb", pool: "ingress", imagePullSecrets: [] });
+            const v = gatewayValues({ gateway: config.gateways.byName.internal!, loadBalancer: "metallb", pool: "ingress", imagePullSecrets: [] });
             assert.deepStrictEqual((v.service as Record<string, unknown>).annotations, { "metallb.io/loadBalancerIPs": "10.0.10.51", "metallb.io/address-pool": "ingress" });
         });
         it("pins a MetalLB address without a pool name when none is known", () =>
@@ -101,7 +111,7 @@ describe("IngressGateway", () => {
 
     describe("Gateway servers", () => {
         it("serves HTTPS with the gateway's certificate on the external gateway", () => {
-            const g = parseMeshConfig(BASE).gateways.external!;
+            const g = parseMeshConfig(BASE).gateways.byName.external!;
             assert.deepStrictEqual(gatewayServers(g), [
                 {
                     port: { number: 443, name: "https", protocol: "HTTPS" },
@@ -111,7 +121,7 @@ describe("IngressGateway", () => {
             ]);
         });
         it("redirects port 80 with tls.httpsRedirect when the certificate is not from ACME", () => {
-            const g = parseMeshConfig({ ...BASE, certificates: {}, gateways: { external: { ...BASE.gateways.external, issuer: "internal" } } }).gateways.external!;
+            const g = parseMeshConfig({ ...BASE, certificates: {}, gateways: { external: { ...BASE.gateways.external, issuer: "internal" } } }).gateways.byName.external!;
             assert.deepStrictEqual(gatewayServers(g)[1], { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["app.example.com"], tls: { httpsRedirect: true } });
         });
     });

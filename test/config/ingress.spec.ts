@@ -26,7 +26,7 @@ describe("config: ingress", () => {
     describe("defaults", () => {
         const empty = parseMeshConfig({});
         const base = parseMeshConfig(raw());
-        const external = base.gateways.external!;
+        const external = base.gateways.byName.external!;
 
         it("uses MetalLB", () => assert.strictEqual(empty.cluster.loadBalancer, "metallb"));
         it("expects MetalLB in metallb-system", () => assert.strictEqual(empty.cluster.metallbNamespace, "metallb-system"));
@@ -34,7 +34,7 @@ describe("config: ingress", () => {
         it("announces a pool over L2", () => assert.strictEqual(base.cluster.addressPools[0].advertisement, "l2"));
         it("does not auto-assign pool addresses", () => assert.strictEqual(base.cluster.addressPools[0].autoAssign, false));
         it("manages MetalLB pools", () => assert.strictEqual(base.cluster.addressPools[0].manage, true));
-        it("creates no gateways", () => assert.deepStrictEqual(empty.gateways, { namespace: "istio-ingress", external: undefined, internal: undefined }));
+        it("creates no gateways", () => assert.deepStrictEqual(empty.gateways, { namespace: "istio-ingress", byName: {} }));
         it("runs gateways in istio-ingress", () => assert.strictEqual(base.gateways.namespace, "istio-ingress"));
         it("names the external gateway by convention", () =>
             assert.deepStrictEqual([external.release, external.gatewayName, external.labels], [
@@ -43,7 +43,7 @@ describe("config: ingress", () => {
                 { istio: "ingressgateway", "gateway-type": "external" },
             ]));
         it("names the internal gateway by convention", () => {
-            const g = base.gateways.internal!;
+            const g = base.gateways.byName.internal!;
             assert.deepStrictEqual([g.release, g.gatewayName, g.labels], [
                 "istio-ingressgateway-internal",
                 "internal-gateway",
@@ -53,17 +53,17 @@ describe("config: ingress", () => {
         it("autoscales gateways from 1 to 5 at 80% CPU", () => assert.deepStrictEqual(external.scaling, { kind: "autoscale", min: 1, max: 5, targetCpu: 80 }));
         it("has no PodDisruptionBudget with one minimum replica", () => assert.strictEqual(external.podDisruptionBudget, false));
         it("turns the PodDisruptionBudget on from two replicas", () =>
-            assert.strictEqual(parseMeshConfig(raw({ gateways: { external: { replicas: 2 } } })).gateways.external!.podDisruptionBudget, true));
+            assert.strictEqual(parseMeshConfig(raw({ gateways: { external: { replicas: 2 } } })).gateways.byName.external!.podDisruptionBudget, true));
         it("uses the Cluster external traffic policy", () => assert.strictEqual(external.externalTrafficPolicy, "Cluster"));
         it("leaves gateway resources to the chart", () => assert.strictEqual(external.resources, undefined));
         it("signs the external gateway with ACME", () => assert.strictEqual(external.issuer, "acme"));
         it("serves the external gateway with server TLS", () => assert.strictEqual(external.tlsMode, "SIMPLE"));
         it("serves the internal gateway with mutual TLS from the internal CA", () =>
-            assert.deepStrictEqual([base.gateways.internal!.tlsMode, base.gateways.internal!.issuer], ["MUTUAL", "internal"]));
-        it("makes the internal gateway ClusterIP", () => assert.strictEqual(base.gateways.internal!.serviceType, "ClusterIP"));
+            assert.deepStrictEqual([base.gateways.byName.internal!.tlsMode, base.gateways.byName.internal!.issuer], ["MUTUAL", "internal"]));
+        it("makes the internal gateway ClusterIP", () => assert.strictEqual(base.gateways.byName.internal!.serviceType, "ClusterIP"));
         it("makes the external gateway LoadBalancer", () => assert.strictEqual(external.serviceType, "LoadBalancer"));
         it("names certificate secrets after the Gateway", () =>
-            assert.deepStrictEqual([external.credentialName, base.gateways.internal!.credentialName], ["external-gateway-tls", "internal-gateway-tls"]));
+            assert.deepStrictEqual([external.credentialName, base.gateways.byName.internal!.credentialName], ["external-gateway-tls", "internal-gateway-tls"]));
         it("adds no raw gateway values", () => assert.deepStrictEqual(external.values, {}));
         it("uses Let's Encrypt staging", () =>
             assert.deepStrictEqual(base.certificates.acme, {
@@ -105,7 +105,7 @@ describe("config: ingress", () => {
                 [{ match: "exact", path: "/healthz", service: "web" }],
             ));
         it("makes an internal gateway with an address a LoadBalancer", () =>
-            assert.strictEqual(parseMeshConfig(raw({ gateways: { internal: { address: "10.0.10.51" } } })).gateways.internal!.serviceType, "LoadBalancer"));
+            assert.strictEqual(parseMeshConfig(raw({ gateways: { internal: { address: "10.0.10.51" } } })).gateways.byName.internal!.serviceType, "LoadBalancer"));
         it("accepts IPv6 pools and addresses", () =>
             assert.deepStrictEqual(
                 problems({ cluster: { addressPools: [{ name: "v6", addresses: ["2001:db8::/120"] }] }, gateways: { external: { address: "2001:db8::10" } } }),
@@ -266,10 +266,8 @@ describe("config: ingress", () => {
             assert.deepStrictEqual(problems({ gateways: { namespace: "kube-system" } }), [
                 "istio-mesh:gateways.namespace: must not be kube-system: gateways need sidecar injection, which Istio never does in kube-system",
             ]));
-        it("refuses gateways in the control plane's namespace", () =>
-            assert.deepStrictEqual(problems({ gateways: { namespace: "istio-system" } }), [
-                "istio-mesh:gateways.namespace: must differ from istio.namespace (istio-system): the control plane owns that namespace, and gateways get their own, enrolled for sidecar injection",
-            ]));
+        it("accepts gateways in the control plane's namespace (seed 001)", () =>
+            assert.deepStrictEqual(problems({ gateways: { namespace: "istio-system" } }), []));
         it("refuses a PodDisruptionBudget for a single replica", () =>
             assert.deepStrictEqual(problems({ gateways: { external: { replicas: 1, podDisruptionBudget: true } } }), [
                 "istio-mesh:gateways.external.podDisruptionBudget: needs at least 2 replicas: with one gateway pod a PodDisruptionBudget (minAvailable 1) blocks every node drain; raise replicas/autoscale.min or set podDisruptionBudget: false",
@@ -286,9 +284,9 @@ describe("config: ingress", () => {
             assert.deepStrictEqual(problems({ gateways: { external: { values: { _internal_defaults_do_not_set: { replicaCount: 2 } } } } }), [
                 "istio-mesh:gateways.external.values._internal_defaults_do_not_set: is reserved by the gateway chart for its own defaults; set the field directly under values (values.service.type, not values._internal_defaults_do_not_set.service.type)",
             ]));
-        it("refuses an issuer key on the internal gateway", () =>
+        it("refuses an ACME issuer on the internal gateway", () =>
             assert.deepStrictEqual(problems({ gateways: { internal: { issuer: "acme" } } }), [
-                "istio-mesh:gateways.internal.issuer: unknown key; known keys: address, pool, hosts, replicas, autoscale, podDisruptionBudget, resources, externalTrafficPolicy, values",
+                "istio-mesh:gateways.internal.issuer: acme needs the external gateway: cert-manager's HTTP-01 solver is reachable only through the external gateway's port 80 (istiod's ingress class selects its pods); use internal, or publish the hosts on gateways.external",
             ]));
     });
 

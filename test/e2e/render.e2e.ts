@@ -59,10 +59,24 @@ describe("npm run render with the real engine (local stack)", () => {
 
     it("renders each gateway Service with its pinned address", () => {
         const gateways = localConfig["istio-mesh:gateways"];
-        for (const role of Object.keys(gateways)) {
+        for (const role of Object.keys(gateways).filter((r) => gateways[r]?.address)) {
             const address = gateways[role].address;
             const service = ofKind("Service").find((o) => o.spec?.type === "LoadBalancer" && o.metadata.annotations?.["metallb.io/loadBalancerIPs"] === address);
             assert.ok(service, `no LoadBalancer Service pinned to ${address} (gateway ${role})`);
+        }
+    });
+
+    it("renders a third gateway with a TLS passthrough and a TCP port, and their routes", () => {
+        const gw = ofKind("Gateway").find((o) => o.metadata.name === "partner-gateway");
+        assert.ok(gw, "no partner Gateway");
+        assert.deepStrictEqual(gw.spec.servers.map((s: any) => `${s.port.protocol}/${s.port.number}/${s.tls?.mode ?? ""}`), ["TLS/8883/PASSTHROUGH", "TCP/5432/"]);
+        assert.ok(ofKind("VirtualService").some((o) => o.metadata.name === "partner-gateway-ports"), "no port routes for the partner gateway");
+    });
+
+    it("renders the egress gateway in istio-system with the egress routes", () => {
+        assert.ok(ofKind("Deployment").some((o) => o.metadata.name === "istio-egressgateway" && o.metadata.namespace === "istio-system"), "no istio-system/istio-egressgateway Deployment");
+        for (const name of ["payments-egress", "github-egress"]) {
+            assert.ok(ofKind("VirtualService").some((o) => o.metadata.name === name && o.metadata.namespace === "istio-system"), `no VirtualService istio-system/${name}`);
         }
     });
 
@@ -74,9 +88,9 @@ describe("npm run render with the real engine (local stack)", () => {
         assert.deepEqual(ofKind("ClusterIssuer").find((o) => o.metadata.name === issuer)?.spec, { ca: { secretName: `${issuer}-root` } });
     });
 
-    it("renders a Certificate for every gateway", () => {
+    it("renders a Certificate for the external and internal gateways (partner and egress terminate no TLS)", () => {
         const secrets = ofKind("Certificate").map((o) => o.spec.secretName);
-        for (const role of Object.keys(localConfig["istio-mesh:gateways"])) {
+        for (const role of ["external", "internal"]) {
             assert.ok(secrets.includes(`${role}-gateway-tls`), `gateway ${role} has no Certificate`);
         }
     });
