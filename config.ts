@@ -11,6 +11,7 @@ import { checkGatewaySources, checkMesh, checkPublishedServices, parseExternalSe
 import { parseIstio } from "./config/istio";
 import { parseObservability, parseSecretPresence } from "./config/observability";
 import { OBSERVABILITY_CROSS_CHECKS } from "./config/observability-checks";
+import { checkRevisionUse } from "./config/revision-checks";
 
 export { ConfigError, Problem, formatProblems } from "./config/field";
 
@@ -51,7 +52,7 @@ export type MeshConfig = { readonly [K in SectionName]: NonNullable<ReturnType<(
 /** A check across sections, run only when every section parsed cleanly. */
 export type CrossCheck = (config: MeshConfig, report: (key: string, message: string) => void) => void;
 
-const CROSS_CHECKS: CrossCheck[] = [checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
+const CROSS_CHECKS: CrossCheck[] = [checkRevisionUse, checkMesh, checkGatewaySources, checkPublishedServices, ...INGRESS_CROSS_CHECKS, ...OBSERVABILITY_CROSS_CHECKS];
 
 /** Every config key the project understands, in the order the README documents them. */
 export const SECTION_NAMES = Object.keys(SECTIONS) as SectionName[];

@@ -13,6 +13,7 @@ import { namespaceTelemetry, telemetryPlan } from "./components/observability.va
 import { ConfigError, MeshConfig, parseMeshConfig, rawFromPulumiConfig } from "./config";
 import { checkChartDirectory } from "./config/environment";
 import { gatewayIdentities } from "./config/ingress";
+import { revisionSummary } from "./components/control-plane.summary";
 
 function loadConfig(): MeshConfig {
     try {
@@ -76,7 +77,7 @@ const edge = new Ingress("ingress", {
     routes: config.routes,
     controlPlane,
     injectionLabel: controlPlane.injectionLabel,
-    revision: controlPlane.revision,
+    revision: controlPlane.gatewayRevision,
     namespaces: meshNamespaces,
 });
 const observer = new Observability("observability", {
@@ -96,6 +97,8 @@ export const istio = {
     revision: controlPlane.revision,
     istiod: controlPlane.istiodAddress,
     injectionLabel: `${controlPlane.injectionLabel.key}=${controlPlane.injectionLabel.value}`,
+    // With istio.revisions: every revision, the tags, and which revision each namespace is on now.
+    ...(config.istio.multiRevision ? revisionSummary(config.istio, config.namespaces) : {}),
 };
 export const meshRootCertPem = controlPlane.rootCertPem;
 /** The gateways: pinned addresses (point DNS here), hosts, Gateway resources and certificate Secrets. */
