@@ -129,7 +129,7 @@ export function parseIstio(f: Field): IstioConfig | undefined {
     if (multiRevision && revisions.length > 0) {
         const target = revision ?? (istio.tags[DEFAULT_REVISION] ? DEFAULT_REVISION : revisions.some((r) => r.name === DEFAULT_REVISION) ? DEFAULT_REVISION : undefined);
         const resolved = target === undefined ? undefined : resolveRevision(istio, target);
-        if (revision !== undefined && !resolved) {
+        if (revision !== undefined && !resolved && !(revision in istio.tags)) {
             o.revision.problem(unknownRevision(revision, istio, "namespaces and gateways without a revision of their own"));
         } else if (target === undefined) {
             o.revision.problem(

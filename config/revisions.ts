@@ -122,15 +122,16 @@ function readTag(t: Field, tag: string, revisions: ReadonlySet<string>): string 
     if (target === undefined) {
         return t.isSet ? undefined : t.problem("must name a revision under istio.revisions");
     }
+    if (tag === DEFAULT_REVISION && revisions.has(DEFAULT_REVISION)) {
+        return t.problem("conflicts with the revision named default, whose injector already serves istio-injection=enabled: keep one of the two");
+    }
     if (revisions.has(tag)) {
         return t.problem(`is also the name of a revision: istio.io/rev=${tag} would be ambiguous (Istio refuses a tag named like a revision); rename the tag`);
     }
-    if (tag === DEFAULT_REVISION && revisions.has(DEFAULT_REVISION)) {
-        return t.problem("conflicts with the revision named default, whose injector already serves istio-injection=enabled");
-    }
     if (revisions.size > 0 && !revisions.has(target)) {
-        return t.problem(
-            `points to ${show(target)}, which is not a revision under istio.revisions (declared: ${[...revisions].join(", ")}); a tag points to a revision, never to another tag`,
+        // Kept (the problem fails the parse): what names this tag is then not reported as unknown too.
+        t.problem(
+            `points to ${show(target)}, which is not a revision under istio.revisions (declared: ${[...revisions].join(", ")}); a tag points to a revision, never to another tag; a revision can only be removed once no tag points to it`,
         );
     }
     return target;
