@@ -13,6 +13,7 @@ import {
 } from "./gateways";
 import { namespaceInjectionLabels, reservedProxyUid, trafficCaptureBypass, workloadInjectionOptOut } from "./injection";
 import { loadBalancerAddressInPool } from "./loadbalancer";
+import { namespaceRevisionByTag, namespaceRevisionServed } from "./revisions";
 import { destinationRuleTlsNotDisabled, meshWideStrictMtls, peerAuthenticationStrictMtls } from "./mtls";
 import { singleDefaultSidecarTelemetry, traceSampling } from "./observability";
 import {
@@ -47,6 +48,7 @@ export function createPolicies(): Policies {
         singleDefaultSidecarTelemetry(),
         certificateDuration(),
         loadBalancerAddressInPool(),
+        namespaceRevisionServed(),
         // Advisory by default.
         meshWideStrictMtls(),
         namespaceAuthorizationPolicy(),
@@ -65,6 +67,7 @@ export function createPolicies(): Policies {
         istiodHighAvailability(),
         imagePinned(),
         helmReleaseVersionPinned(),
+        namespaceRevisionByTag(),
     ];
 }
 
