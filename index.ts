@@ -84,7 +84,8 @@ const observer = new Observability("observability", {
     config: config.observability,
     plan: telemetry,
     istioNamespace: config.istio.namespace,
-    revision: controlPlane.revision,
+    // Several istiods: scrape them all; one: the same selector as the single form.
+    revision: config.istio.revisions.length > 1 ? config.istio.revisions.map((r) => r.name) : controlPlane.revision,
     controlPlane,
     gatewayNamespaces: [config.gateways.namespace],
     ownNamespaceTelemetry: Object.keys(telemetry.namespaces).filter((ns) => !Object.hasOwn(config.namespaces, ns)),

@@ -85,7 +85,7 @@ describe("npm run config:check", function () {
         assert.deepStrictEqual(readStackFile(file), { istio: { hub: SECRET_PLACEHOLDER } });
     });
 
-    for (const stack of ["dev", "prod", "local"]) {
+    for (const stack of ["dev", "prod", "local", "upgrade"]) {
         it(`passes the project's own ${stack} stack`, () => {
             const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", `Pulumi.${stack}.yaml`], {
                 cwd: REPO_ROOT,

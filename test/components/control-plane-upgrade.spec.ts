@@ -131,6 +131,19 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
             }));
     });
 
+    describe("monitoring with two control planes", () => {
+        it("scrapes every revision's istiod, not the tag Services in front of them", async () => {
+            const stack = await runProgram({ ...stepConfig(STEPS[3]), observability: { prometheus: { mode: "operator" } } });
+            assert.deepStrictEqual(stack.k8s("ServiceMonitor", "istiod").inputs.spec.selector, {
+                matchLabels: { app: "istiod" },
+                matchExpressions: [
+                    { key: "istio.io/rev", operator: "In", values: ["1-29-6", "1-30-3"] },
+                    { key: "istio.io/tag", operator: "DoesNotExist" },
+                ],
+            });
+        });
+    });
+
     describe("rollback: one step back is one config change back", () => {
         it("moving the stable tag back renders it with the old release again", async () => {
             const back = await runProgram(stepConfig(STEPS[4]));
