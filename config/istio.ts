@@ -127,7 +127,9 @@ export function parseIstio(f: Field): IstioConfig | undefined {
     // What namespaces and gateways without their own revision follow; its chart is the gateways' chart.
     let follow = revisions[0];
     if (multiRevision && revisions.length > 0) {
-        const target = revision ?? (istio.tags[DEFAULT_REVISION] ? DEFAULT_REVISION : revisions.some((r) => r.name === DEFAULT_REVISION) ? DEFAULT_REVISION : undefined);
+        // Unset, they use istio-injection=enabled: the default tag's or the default revision's injector.
+        const hasDefault = DEFAULT_REVISION in istio.tags || revisions.some((r) => r.name === DEFAULT_REVISION);
+        const target = revision ?? (hasDefault ? DEFAULT_REVISION : undefined);
         const resolved = target === undefined ? undefined : resolveRevision(istio, target);
         if (revision !== undefined && !resolved && !(revision in istio.tags)) {
             o.revision.problem(unknownRevision(revision, istio, "namespaces and gateways without a revision of their own"));

@@ -38,28 +38,36 @@ describe("single form: the same resources under the same URNs", () => {
     }
 });
 
-describe("prod moved to the revisions form", () => {
+/** The stack's config with its single-form istio section rewritten as one revision named `name`. */
+function asRevisions(name: string, stackName: string): Record<string, unknown> {
+    const raw = readStackFile(path.join(REPO_ROOT, `Pulumi.${stackName}.yaml`));
+    const { version, chartRepo, revision, ...istio } = raw.istio as Record<string, unknown>;
+    const source = chartRepo === undefined ? {} : { chartRepo };
+    return { ...raw, istio: { ...istio, revisions: { [name]: { version, ...source } }, ...(revision === undefined ? {} : { revision }) } };
+}
+
+// dev runs Istio's unrevisioned control plane (revision `default`), prod a revisioned one (1-30-3).
+for (const [stackName, revision] of [["dev", "default"], ["prod", "1-30-3"]]) describe(`${stackName} moved to the revisions form`, () => {
     let single: Stack;
     let multi: Stack;
+    const chart = `mesh-istiod-${revision}`;
     before(async () => {
-        single = await runStack("prod");
-        const raw = readStackFile(path.join(REPO_ROOT, "Pulumi.prod.yaml"));
-        const { version, chartRepo, revision, ...istio } = raw.istio as Record<string, unknown>;
-        multi = await runProgram({ ...raw, istio: { ...istio, revisions: { [String(revision)]: { version, chartRepo } }, revision } }, { stack: "prod" });
+        single = await runStack(stackName);
+        multi = await runProgram(asRevisions(revision, stackName), { stack: stackName });
     });
     it("aliases the istiod chart to its single-form URN", () =>
         assert.deepStrictEqual(
-            multi.get(CHART, "mesh-istiod-1-30-3").aliases.map((a) => a.spec.name),
+            multi.get(CHART, chart).aliases.map((a) => a.spec.name),
             ["mesh-istiod"],
         ));
     it("renders istiod's objects under the single form's names", () =>
-        assert.strictEqual(multi.get(CHART, "mesh-istiod-1-30-3").inputs.resourcePrefix, single.get(CHART, "mesh-istiod").name));
+        assert.strictEqual(multi.get(CHART, chart).inputs.resourcePrefix, single.get(CHART, "mesh-istiod").name));
     it("installs the same istiod release and values", () => {
-        const { resourcePrefix, ...inputs } = multi.get(CHART, "mesh-istiod-1-30-3").inputs;
+        const { resourcePrefix, ...inputs } = multi.get(CHART, chart).inputs;
         assert.deepStrictEqual([resourcePrefix, inputs], ["mesh-istiod", single.get(CHART, "mesh-istiod").inputs]);
     });
     it("keeps every other resource, its inputs and its URN (dependencies on istiod follow its alias)", () => {
-        const aliased = (urn: string) => urn.replace(/Chart::mesh-istiod-1-30-3$/, "Chart::mesh-istiod");
+        const aliased = (urn: string) => urn.replace(new RegExp(`Chart::${chart}$`), "Chart::mesh-istiod");
         const rest = (s: Stack) =>
             fingerprint(
                 new Stack(
