@@ -1,4 +1,8 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { readStackFile } from "../../bin/config-check";
 import { checkMeshConfig, parseMeshConfig } from "../../config";
 import { checkChartDirectory } from "../../config/environment";
 import { compareVersions, istioVersion, MAX_MINOR_SKEW } from "../../config/revisions";
@@ -131,5 +135,18 @@ describe("config: istio.revisions and istio.tags", () => {
             }).istio;
             assert.deepStrictEqual(checkChartDirectory(istio, process.cwd()), []);
         });
+    });
+});
+
+describe("config: duplicate revision names", () => {
+    it("are refused when the stack file is read: revisions is a map", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mesh-dup-"));
+        const file = path.join(dir, "Pulumi.dup.yaml");
+        fs.writeFileSync(file, "config:\n  istio-mesh:istio:\n    revisions:\n      1-30-3: {version: 1.30.3}\n      1-30-3: {version: 1.30.3}\n    revision: 1-30-3\n");
+        try {
+            assert.throws(() => readStackFile(file), /Map keys must be unique/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });
