@@ -15,6 +15,7 @@ import { parseObservability, parseSecretPresence } from "./config/observability"
 import { OBSERVABILITY_CROSS_CHECKS, OBSERVABILITY_SECRET_CHECKS } from "./config/observability-checks";
 import { parseRegistryPullSecret } from "./config/registry";
 import { REGISTRY_CROSS_CHECKS, REGISTRY_SECRET_CHECKS } from "./config/registry-checks";
+import { checkRevisionUse } from "./config/revision-checks";
 
 export { ConfigError, Problem, formatProblems } from "./config/field";
 
@@ -63,6 +64,7 @@ const checkIstioPublished: CrossCheck = (c, report) =>
     checkPublishedServices({ ...c, routes: c.routes.filter((r) => usesIstioForm(routeForm(r, c.gatewayApi))) }, report);
 
 const CROSS_CHECKS: CrossCheck[] = [
+    checkRevisionUse,
     checkMesh,
     checkCni,
     checkGatewaySources,

@@ -20,6 +20,7 @@ import { checkChartDirectory } from "./config/environment";
 import { istiodGatewayApiValues, routeForm, usesIstioForm } from "./config/gateway-api";
 import { gatewayIdentities, gatewaysOf } from "./config/ingress";
 import { resolveRegistry } from "./config/registry";
+import { revisionSummary } from "./components/control-plane.summary";
 
 /** Whether the engine handed the program this key as a secret (the SDK exports it untyped). */
 const isConfigSecret = (key: string): boolean =>
@@ -100,7 +101,7 @@ const edge = new Ingress("ingress", {
     routes: config.routes.filter((r) => usesIstioForm(routeForm(r, config.gatewayApi))),
     controlPlane,
     injectionLabel: controlPlane.injectionLabel,
-    revision: controlPlane.revision,
+    revision: controlPlane.gatewayRevision,
     namespaces: meshNamespaces,
     pullSecret,
     externalServices: config.externalServices,
@@ -121,7 +122,8 @@ const observer = new Observability("observability", {
     config: config.observability,
     plan: telemetry,
     istioNamespace: config.istio.namespace,
-    revision: controlPlane.revision,
+    // Several istiods: scrape them all; one: the same selector as the single form.
+    revision: config.istio.revisions.length > 1 ? config.istio.revisions.map((r) => r.name) : controlPlane.revision,
     controlPlane,
     gatewayNamespaces: [...new Set([config.gateways.namespace, ...Object.values(config.gateways.byName).map((g) => g.namespace)])],
     gatewayLabels: Object.values(config.gateways.byName).map((g) => g.labels.istio),
@@ -138,6 +140,8 @@ export const istio = {
     revision: controlPlane.revision,
     istiod: controlPlane.istiodAddress,
     injectionLabel: `${controlPlane.injectionLabel.key}=${controlPlane.injectionLabel.value}`,
+    // With istio.revisions: every revision, the tags, and which revision each namespace is on now.
+    ...(config.istio.multiRevision ? revisionSummary(config.istio, config.namespaces) : {}),
 };
 export const meshRootCertPem = controlPlane.rootCertPem;
 /** The gateways: pinned addresses (point DNS here), hosts, Gateway resources and certificate Secrets. */

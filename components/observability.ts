@@ -21,7 +21,7 @@ export interface ObservabilityArgs {
     /** From `telemetryPlan(config)`: the same plan whose providers went into the control plane's meshConfig. */
     plan: TelemetryPlan;
     istioNamespace: string;
-    revision: string;
+    revision: string | string[];
     /** Telemetry, monitors and Kiali's VirtualService need istiod's CRDs and validation webhook. */
     controlPlane: pulumi.Resource;
     gatewayNamespaces: string[];

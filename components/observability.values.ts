@@ -160,7 +160,8 @@ export interface MonitorArgs {
     prometheus: PrometheusConfig;
     /** The mesh root namespace (istiod's namespace); the monitors live there. */
     istioNamespace: string;
-    revision: string;
+    /** istiod's revision, or every revision when several run (istio.revisions). */
+    revision: string | string[];
     /** Namespaces of the ingress gateways. */
     gatewayNamespaces: string[];
     /** `istio` pod labels of gateways beyond the conventional two (`ingressgateway-partner`, `egressgateway`). @default [] */
@@ -186,6 +187,23 @@ function mergedMetricsEndpoint(p: PrometheusConfig): Record<string, unknown> {
     };
 }
 
+/**
+ * istiod's Services: of one revision, or of several. Revision-tag Services (`istiod-revision-tag-<tag>`) carry
+ * the same app and revision labels and front the same pods, so they are left out rather than scraped twice.
+ */
+function istiodSelector(revision: string | string[]): Record<string, unknown> {
+    if (typeof revision === "string") {
+        return { matchLabels: { app: "istiod", "istio.io/rev": revision } };
+    }
+    return {
+        matchLabels: { app: "istiod" },
+        matchExpressions: [
+            { key: "istio.io/rev", operator: "In", values: [...revision].sort() },
+            { key: "istio.io/tag", operator: "DoesNotExist" },
+        ],
+    };
+}
+
 /** ServiceMonitor for istiod and PodMonitors for gateways and sidecars (prometheus-operator mode). */
 export function monitorObjects(a: MonitorArgs): KubeObject[] {
     const metadata = (name: string) => ({
@@ -201,7 +219,7 @@ export function monitorObjects(a: MonitorArgs): KubeObject[] {
             metadata: metadata("istiod"),
             spec: {
                 jobLabel: "app",
-                selector: { matchLabels: { app: "istiod", "istio.io/rev": a.revision } },
+                selector: istiodSelector(a.revision),
                 namespaceSelector: { matchNames: [a.istioNamespace] },
                 endpoints: [{ port: "http-monitoring", ...interval }],
             },

@@ -1,5 +1,6 @@
 import { CniConfig, Dataplane, parseCni, parseDataplane } from "./cni";
-import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
+import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
+import { byVersion, DEFAULT_REVISION, parseRevisions, resolveRevision, RevisionConfig } from "./revisions";
 
 /** Where the Istio Helm charts come from. */
 export type ChartSource =
@@ -34,8 +35,23 @@ export interface IstioConfig {
     imagePullSecrets: string[];
     /** Every image must come from `hub`: no pod of the mesh may pull from another registry. */
     airGapped: boolean;
-    /** Control-plane revision for canary upgrades; namespaces then enrol with `istio.io/rev`. */
+    /**
+     * Single form: the control plane's revision. With `revisions`: the revision or tag that namespaces and
+     * gateways without one of their own enrol with (`istio.io/rev`); unset, they use `istio-injection=enabled`.
+     */
     revision?: string;
+    /**
+     * Every control plane, oldest version first: from `revisions`, or the one the single form describes
+     * (named `revision`, or `default`). `version`, `chart` and `hub` above are then those of the revision
+     * gateways follow.
+     */
+    revisions: RevisionConfig[];
+    /** Revision tags: tag to revision name. */
+    tags: Record<string, string>;
+    /** True when the stack uses the `revisions` form (several control planes possible). */
+    multiRevision: boolean;
+    /** The revision that `revision` (or `istio-injection=enabled`) resolves to. */
+    followRevision: string;
     /** SPIFFE trust domain of the mesh identities. */
     trustDomain: string;
     /** The control plane's namespace (the mesh root namespace). */
@@ -82,6 +98,8 @@ export function parseIstio(f: Field): IstioConfig | undefined {
         "imagePullSecrets",
         "airGapped",
         "revision",
+        "revisions",
+        "tags",
         "trustDomain",
         "namespace",
         "pluginCa",
@@ -92,28 +110,62 @@ export function parseIstio(f: Field): IstioConfig | undefined {
     if (!o) {
         return undefined;
     }
-    const version = o.version.string(ISTIO_DEFAULTS.version, {
-        pattern: VERSION,
-        patternHint: "an Istio release version such as 1.30.3",
+    const readVersion = (f: Field) => f.string(undefined, { pattern: VERSION, patternHint: "an Istio release version such as 1.30.3" });
+    const readHub = (f: Field) =>
+        f.string(undefined, { pattern: HUB, patternHint: "an image registry path without scheme or tag, e.g. harbor.example.com/istio" });
+    const multiRevision = o.revisions.isSet;
+    if (multiRevision) {
+        for (const key of ["version", "chartRepo", "chartDir"] as const) {
+            if (o[key].isSet) {
+                o[key].problem(`is set per revision under istio.revisions when revisions are declared: move it into each revision`);
+            }
+        }
+    } else if (o.tags.isSet) {
+        o.tags.problem("needs istio.revisions: a tag points to one of the declared revisions");
+    }
+    const version = readVersion(o.version) ?? ISTIO_DEFAULTS.version;
+    const hub = readHub(o.hub);
+    const chart = multiRevision ? ({ kind: "repo", url: ISTIO_DEFAULTS.chartRepo } as ChartSource) : parseChartSource(o.chartRepo, o.chartDir);
+    const revision = o.revision.string(undefined, {
+        pattern: DNS_LABEL,
+        patternHint: `${DNS_LABEL_HINT}, e.g. 1-30-3 (dots are not allowed in a revision)`,
     });
-    const hub = o.hub.string(undefined, {
-        pattern: HUB,
-        patternHint: "an image registry path without scheme or tag, e.g. harbor.example.com/istio",
-    });
+    const declared = multiRevision
+        ? parseRevisions({ revisions: o.revisions, tags: o.tags }, { version: readVersion, hub: readHub, source: parseChartSource })
+        : { revisions: [{ name: revision ?? DEFAULT_REVISION, version, chart, hub, values: {} }], tags: {} };
+    const revisions = byVersion(declared.revisions);
+    const istio = { revisions, tags: declared.tags };
+    // What namespaces and gateways without their own revision follow; its chart is the gateways' chart.
+    let follow = revisions[0];
+    if (multiRevision && revisions.length > 0) {
+        // Unset, they use istio-injection=enabled: the default tag's or the default revision's injector.
+        const hasDefault = DEFAULT_REVISION in istio.tags || revisions.some((r) => r.name === DEFAULT_REVISION);
+        const target = revision ?? (hasDefault ? DEFAULT_REVISION : undefined);
+        const resolved = target === undefined ? undefined : resolveRevision(istio, target);
+        if (revision !== undefined && !resolved && !(revision in istio.tags)) {
+            o.revision.problem(unknownRevision(revision, istio, "namespaces and gateways without a revision of their own"));
+        } else if (target === undefined) {
+            o.revision.problem(
+                `required with istio.revisions unless a revision or tag is named default: it names the revision or tag that namespaces and gateways without their own enrol with (declared: ${names(istio)})`,
+            );
+        }
+        follow = resolved ?? follow;
+    }
     const airGapped = o.airGapped.boolean(ISTIO_DEFAULTS.airGapped);
     if (airGapped && !o.hub.isSet) {
         o.airGapped.problem("needs istio.hub: an air-gapped stack pulls every image from its mirror, e.g. hub: harbor.example.com/istio");
     }
     return {
-        version,
-        chart: parseChartSource(o.chartRepo, o.chartDir),
-        hub,
+        version: multiRevision ? (follow?.version ?? version) : version,
+        chart: multiRevision ? (follow?.chart ?? chart) : chart,
+        hub: multiRevision ? (follow?.hub ?? hub) : hub,
         imagePullSecrets: o.imagePullSecrets.list((s) => s.string(undefined, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT })) ?? [],
         airGapped,
-        revision: o.revision.string(undefined, {
-            pattern: DNS_LABEL,
-            patternHint: `${DNS_LABEL_HINT}, e.g. 1-30-3 (dots are not allowed in a revision)`,
-        }),
+        revision,
+        revisions: multiRevision ? revisions.map((r) => (r.hub || !hub ? r : { ...r, hub })) : revisions,
+        tags: declared.tags,
+        multiRevision,
+        followRevision: follow?.name ?? DEFAULT_REVISION,
         trustDomain: o.trustDomain.string(ISTIO_DEFAULTS.trustDomain, {
             pattern: TRUST_DOMAIN,
             patternHint: "a DNS name such as prod.example.com (lowercase, no scheme)",
@@ -124,6 +176,19 @@ export function parseIstio(f: Field): IstioConfig | undefined {
         dataplane: parseDataplane(o.dataplane),
         cni: parseCni(o.cni),
     };
+}
+
+function names(istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Record<string, string>> }): string {
+    return [...istio.revisions.map((r) => r.name), ...Object.keys(istio.tags).map((t) => `${t} (tag)`)].join(", ");
+}
+
+/** The message for a revision or tag that is not declared: also what removing a revision still in use gives. */
+export function unknownRevision(
+    name: string,
+    istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Record<string, string>> },
+    user: string,
+): string {
+    return `names ${show(name)}, which no control plane of this stack serves: neither a revision nor a tag (declared: ${names(istio)}); a revision can only be removed once no tag, namespace or gateway uses it: move ${user} first`;
 }
 
 function parseChartSource(repo: Field, dir: Field): ChartSource {

@@ -36,6 +36,8 @@ export interface Recorded {
     provider: string;
     /** Resource transforms passed to this resource (e.g. those a Chart applies to what it renders). */
     transforms: pulumi.ResourceTransform[];
+    /** Alias specs (earlier names/parents) as sent to the engine, e.g. `{ spec: { name: "old" } }`. */
+    aliases: any[];
 }
 
 /** What one run of the program registered, with lookups that fail loudly when a resource is missing. */
@@ -191,6 +193,7 @@ export function recordingMonitor(records: Recorded[], Monitor: typeof MockMonito
             ignoreChanges: req.getIgnorechangesList(),
             provider: req.getProvider(),
             transforms: [],
+            aliases: req.getAliasesList().map((a: any) => a.toObject()),
         };
         pending.set(`${rec.type}::${rec.name}`, rec);
         return register(req, (err: any, resp: any) => {

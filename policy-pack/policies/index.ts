@@ -18,6 +18,7 @@ import {
 import { namespaceInjectionLabels, reservedProxyUid, trafficCaptureBypass, workloadInjectionOptOut } from "./injection";
 import { loadBalancerAddressInPool } from "./loadbalancer";
 import { meshNamespacePodSecurityCni, workloadNetworkCapabilities } from "./pod-security";
+import { namespaceRevisionByTag, namespaceRevisionServed } from "./revisions";
 import { destinationRuleTlsNotDisabled, meshWideStrictMtls, peerAuthenticationStrictMtls } from "./mtls";
 import { singleDefaultSidecarTelemetry, traceSampling } from "./observability";
 import {
@@ -59,6 +60,7 @@ export function createPolicies(): Policies {
         gatewayListenerHostnameConflict(),
         gatewayAddressReserved(),
         egressRouteThroughGateway(),
+        namespaceRevisionServed(),
         // Advisory by default.
         meshWideStrictMtls(),
         namespaceAuthorizationPolicy(),
@@ -81,6 +83,7 @@ export function createPolicies(): Policies {
         workloadNetworkCapabilities(),
         httpRouteBackendExists(),
         airGappedImageRegistry(),
+        namespaceRevisionByTag(),
     ];
 }
 

@@ -15,7 +15,7 @@ export function namespaceInjectionLabels(): ResourceValidationPolicy {
             const legacy = o.labels["istio-injection"];
             const rev = o.labels["istio.io/rev"];
             if (legacy !== undefined && rev !== undefined) {
-                report(`${ref(o)}: metadata.labels has both istio-injection=${legacy} and istio.io/rev=${rev}; istio-injection wins, so pods get the default revision's proxy (or none) instead of revision ${rev}, which breaks canary upgrades. Keep only istio.io/rev.`);
+                report(`${ref(o)}: metadata.labels has both istio-injection=${legacy} and istio.io/rev=${rev}; istio-injection wins, so pods get the default revision's proxy (or none) instead of that of revision or tag ${rev}, which breaks canary upgrades and tag moves. Keep only istio.io/rev.`);
             }
         },
     });

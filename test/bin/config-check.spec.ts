@@ -138,7 +138,7 @@ describe("npm run config:check", function () {
         );
     });
 
-    for (const stack of ["dev", "prod", "local", "local-ca"]) {
+    for (const stack of ["dev", "prod", "local", "local-ca", "upgrade"]) {
         it(`passes the project's own ${stack} stack`, () => {
             const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", `Pulumi.${stack}.yaml`], {
                 cwd: REPO_ROOT,

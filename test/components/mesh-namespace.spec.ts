@@ -125,7 +125,8 @@ describe("MeshNamespace", () => {
         let stack: Stack;
         before(async () => {
             stack = await runProgram({
-                istio: { revision: "1-30-3", trustDomain: "prod.example.com", protect: true },
+                // "canary" must be served by this stack: a tag of the revisions form.
+                istio: { revisions: { "1-30-3": { version: "1.30.3" } }, tags: { canary: "1-30-3" }, revision: "1-30-3", trustDomain: "prod.example.com", protect: true },
                 gateways: INTERNAL_GATEWAY,
                 externalServices: { payments: { hosts: ["api.stripe.com"] } },
                 namespaces: {

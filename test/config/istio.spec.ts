@@ -77,7 +77,7 @@ describe("config: istio", () => {
             ]));
         it("names an unknown key with a suggestion", () =>
             assert.deepStrictEqual(problems({ istio: { trustdomain: "x" } }), [
-                'istio-mesh:istio.trustdomain: unknown key; did you mean "trustDomain"? known keys: version, chartRepo, chartDir, hub, imagePullSecrets, airGapped, revision, trustDomain, namespace, pluginCa, protect, dataplane, cni',
+                'istio-mesh:istio.trustdomain: unknown key; did you mean "trustDomain"? known keys: version, chartRepo, chartDir, hub, imagePullSecrets, airGapped, revision, revisions, tags, trustDomain, namespace, pluginCa, protect, dataplane, cni',
             ]));
         it("names a non-boolean protect", () =>
             assert.deepStrictEqual(problems({ istio: { protect: "yes" } }), ['istio-mesh:istio.protect: must be true or false (got "yes")']));

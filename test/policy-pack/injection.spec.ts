@@ -6,7 +6,7 @@ describe("injection policies", () => {
     describe("namespace-injection-labels", () => {
         it("reports both injection labels", () => {
             assert.deepStrictEqual(run("namespace-injection-labels", [namespace("shop", { "istio-injection": "enabled", "istio.io/rev": "1-30-3" })]), [
-                "Namespace shop: metadata.labels has both istio-injection=enabled and istio.io/rev=1-30-3; istio-injection wins, so pods get the default revision's proxy (or none) instead of revision 1-30-3, which breaks canary upgrades. Keep only istio.io/rev.",
+                "Namespace shop: metadata.labels has both istio-injection=enabled and istio.io/rev=1-30-3; istio-injection wins, so pods get the default revision's proxy (or none) instead of that of revision or tag 1-30-3, which breaks canary upgrades and tag moves. Keep only istio.io/rev.",
             ]);
         });
     });

@@ -28,6 +28,7 @@ describe("the pack", () => {
             "namespace-injection-labels", "workload-injection-opt-out", "reserved-proxy-uid",
             "authorization-policy-custom-provider", "authorization-policy-allow-negative-match", "service-entry-wildcard-host",
             "duration-minimum", "single-default-sidecar-telemetry", "certificate-duration", "loadbalancer-address-in-pool",
+            "namespace-revision-served",
         ]) assert.ok(mandatory.includes(name), name);
     });
     it("sets a default level on every policy", () => {
