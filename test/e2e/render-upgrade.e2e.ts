@@ -4,24 +4,11 @@
  * checker. Needs only the kubernetes provider plugin.
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
+import { mandatory, manifests, pulumi, root, run, show, stackRun } from "./engine";
 
-const root = path.resolve(__dirname, "../..");
 const rendered = path.join(root, "rendered-upgrade");
-const backend = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mesh-e2e-upgrade-"));
-const env = { ...process.env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "", PULUMI_NODEJS_TRANSPILE_ONLY: "true" };
-
-function run(cmd: string, args: string[]): { code: number | null; out: string } {
-    const r = spawnSync(cmd, args, { cwd: root, env, encoding: "utf8", maxBuffer: 256 << 20 });
-    return { code: r.status, out: `${r.stdout ?? ""}${r.stderr ?? ""}` };
-}
-const pulumi = (...args: string[]) => run("pulumi", [...args, "--non-interactive", "--color", "never"]);
-const show = (r: { code: number | null; out: string }) => `exit ${r.code}\n${r.out.split("\n").slice(-60).join("\n")}`;
-const mandatory = (out: string) => out.split("\n").filter((l) => l.includes("[mandatory]"));
 
 describe("npm run render with the real engine (upgrade stack: two revisions, tags)", () => {
     let objects: any[] = [];
@@ -32,21 +19,15 @@ describe("npm run render with the real engine (upgrade stack: two revisions, tag
         const init = pulumi("stack", "init", "upgrade");
         assert.equal(init.code, 0, show(init));
     });
-    after(() => fs.rmSync(backend, { recursive: true, force: true }));
-
     it("updates with the policy pack enforced and no mandatory violation", () => {
-        const r = pulumi("up", "--yes", "--stack", "upgrade", "--policy-pack", "policy-pack");
+        const r = stackRun("up", "--stack", "upgrade");
         assert.equal(r.code, 0, show(r));
         assert.deepEqual(mandatory(r.out), []);
-        for (const entry of fs.readdirSync(rendered, { withFileTypes: true, recursive: true })) {
-            if (!entry.isFile() || !/\.ya?ml$/.test(entry.name)) continue;
-            const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
-            objects.push(...YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind));
-        }
+        objects = manifests(rendered);
     });
 
     it("reports no changes on a second up: both revisions' webhooks keep their drift handling", () => {
-        const r = pulumi("up", "--yes", "--expect-no-changes", "--stack", "upgrade", "--policy-pack", "policy-pack");
+        const r = stackRun("up", "--stack", "upgrade", "--expect-no-changes");
         assert.equal(r.code, 0, show(r));
     });
 
