@@ -4,7 +4,7 @@ import type { CertificatesConfig } from "../config/certificates";
 import { ClusterConfig, poolContaining } from "../config/cluster";
 import type { GatewayKind, GatewaysConfig } from "../config/gateways";
 import { gatewaysOf } from "../config/ingress";
-import { parseIp } from "../config/ip";
+import { parseIp } from "../domain/ip";
 import type { IstioConfig } from "../config/istio";
 import type { RouteConfig } from "../config/routes";
 import { AddressPools } from "./address-pools";

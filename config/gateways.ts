@@ -6,7 +6,8 @@
 import { parseResources, Resources } from "./control-plane";
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
 import { IP_HINT } from "./cluster";
-import { parseIp } from "./ip";
+import { parseIp } from "../domain/ip";
+import { isDnsName } from "../domain/names";
 import { parseScaling, Scaling } from "./scaling";
 
 export type GatewayKind = "external" | "internal";
@@ -59,7 +60,6 @@ export const GATEWAYS_DEFAULTS = {
     internal: { release: "istio-ingressgateway-internal", gatewayName: "internal-gateway", istioLabel: "ingressgateway-internal" },
 } as const;
 
-const HOST = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const HOST_HINT = "a lowercase DNS name with at least one dot, such as app.example.com";
 
 export function parseGateways(f: Field): GatewaysConfig | undefined {
@@ -171,7 +171,7 @@ function parseHosts(f: Field, kind: GatewayKind): string[] {
                         : `must not be "*": the gateway's certificate needs explicit names; use a domain wildcard such as *.internal.example.com`,
                 );
             }
-            if (!HOST.test(host)) {
+            if (!isDnsName(host, { wildcard: true })) {
                 return h.problem(`must be ${HOST_HINT}${kind === "internal" ? " or *.example.com" : ""} (got ${JSON.stringify(host)})`);
             }
             if (seen.has(host)) {

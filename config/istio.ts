@@ -1,3 +1,4 @@
+import { ISTIO_VERSION, VERSION } from "../domain/version";
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
 
 /** Where the Istio Helm charts come from. */
@@ -44,7 +45,7 @@ export interface IstioConfig {
 }
 
 export const ISTIO_DEFAULTS = {
-    version: "1.30.3",
+    version: ISTIO_VERSION,
     chartRepo: "https://istio-release.storage.googleapis.com/charts",
     trustDomain: "cluster.local",
     namespace: "istio-system",
@@ -58,7 +59,6 @@ export const ISTIO_DEFAULTS = {
     } satisfies PluginCaConfig,
 } as const;
 
-const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const OCI_URL = /^oci:\/\/[^\s/]+(\/\S*)?$/;
 /** An image registry path: host[:port][/path], no scheme, no tag. */
@@ -83,7 +83,7 @@ export function parseIstio(f: Field): IstioConfig | undefined {
     }
     const version = o.version.string(ISTIO_DEFAULTS.version, {
         pattern: VERSION,
-        patternHint: "an Istio release version such as 1.30.3",
+        patternHint: `an Istio release version such as ${ISTIO_VERSION}`,
     });
     return {
         version,

@@ -4,6 +4,7 @@
  * service traffic) and `istio-mesh:externalServices` (hosts outside the cluster the mesh may reach).
  * `istio-mesh:outboundTraffic` lives in config.ts: it is the control plane's setting.
  */
+import { DNS_NAME, isDnsName } from "../domain/names";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import { readLabels, readMethod } from "./mesh-fields";
 import { parseServiceTraffic, ServiceTrafficConfig } from "./mesh-traffic";
@@ -96,7 +97,7 @@ export const MESH_DEFAULTS = {
 /** Namespaces the mesh must never enrol: Kubernetes' own. */
 export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
 
-const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const HOST = DNS_NAME;
 const HOST_HINT = "a DNS name such as api.example.com";
 const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const PATH = /^(\*|\/\S*|\*\S+)$/;
@@ -181,7 +182,7 @@ function readEgress(f: Field): string | undefined {
     }
     const [ns, host, extra] = entry.split("/");
     const okNs = (n: string) => n === "*" || n === "." || n === "~" || DNS_LABEL.test(n);
-    const okHost = (h: string) => h === "*" || HOST.test(h.replace(/^\*\./, "x."));
+    const okHost = (h: string) => h === "*" || isDnsName(h, { wildcard: true });
     const valid = host === undefined ? DNS_LABEL.test(ns) || HOST.test(ns) : extra === undefined && okNs(ns) && okHost(host);
     return valid ? entry : f.problem(`must be a namespace, <namespace>/<host> or an external host such as api.example.com (got ${show(entry)})`);
 }

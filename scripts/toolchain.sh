@@ -18,7 +18,8 @@ set -euo pipefail
 
 REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 TOOLS_DIR=${ISTIO_MESH_TOOLS:-$HOME/.cache/istio-mesh/tools}
-ISTIO_VERSION=${ISTIO_MESH_ISTIO_VERSION:-1.30.3}
+# The pinned release is domain/version.ts's ISTIO_VERSION, the program's default (one pin for the whole project).
+ISTIO_VERSION=${ISTIO_MESH_ISTIO_VERSION:-$(sed -n 's/^export const ISTIO_VERSION = "\(.*\)";$/\1/p' "$REPO_DIR/domain/version.ts")}
 # Istio publishes no Go module tags, so the proxy serves pseudo-versions only. The release commit of 1.30.3 is
 # tried first; when the proxy refuses it, the newest pseudo-version it serves (`@latest`, Istio master) is used.
 ISTIO_COMMIT=${ISTIO_MESH_ISTIO_COMMIT:-56df41f63e513f834c9a3af33d8aed82d1d961f2}

@@ -34,7 +34,7 @@ function mtime(p) {
 }
 
 let built = mtime(cli);
-if (built === 0 || newestSource(pack) > built) {
+if (built === 0 || Math.max(newestSource(pack), newestSource(path.join(root, "domain"))) > built) {
     const tsc = require.resolve("typescript/bin/tsc", { paths: [root] });
     // Loaded only here: child_process alone costs a few milliseconds of every run's start.
     const { spawnSync } = require("child_process");
