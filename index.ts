@@ -9,7 +9,7 @@ import { Ingress } from "./components/ingress";
 import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
 import { Observability } from "./components/observability";
-import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
+import { namespaceTelemetry, telemetryPlan } from "./config/telemetry";
 import { ConfigError, MeshConfig, parseMeshConfig, rawFromPulumiConfig } from "./config";
 import { checkChartDirectory } from "./config/environment";
 import { gatewayIdentities } from "./config/ingress";

@@ -6,8 +6,10 @@ import type { AntiAffinity, ControlPlaneConfig } from "../config/control-plane";
 import type { OutboundTraffic } from "../config";
 import { mergeValues } from "./chart-source";
 
-/** An entry of `meshConfig.extensionProviders` (tracing, access logging, metrics, ext-authz). */
-export type ExtensionProvider = { name: string } & Record<string, unknown>;
+import type { DefaultProviders, ExtensionProvider } from "../config/telemetry";
+
+/** @deprecated use config/telemetry. */
+export type { ExtensionProvider };
 
 /** The mesh-wide settings istiod serves to every proxy. */
 export interface MeshSettings {
@@ -18,7 +20,7 @@ export interface MeshSettings {
     accessLogEncoding?: "TEXT" | "JSON";
     extensionProviders: ExtensionProvider[];
     /** Providers used when a Telemetry resource names none. */
-    defaultProviders?: { tracing?: string[]; metrics?: string[]; accessLogging?: string[] };
+    defaultProviders?: DefaultProviders;
 }
 
 export interface ControlPlaneValuesArgs {

@@ -1,11 +1,21 @@
 /**
  * Checks of `istio-mesh:observability` against the rest of the stack, run once every section parsed.
  */
-import type { CrossCheck } from "../config";
-import { gatewayHostCovers, TelemetryPlan, telemetryPlan, unknownProviderReferences } from "../components/observability.values";
+import { gatewayHostCovers, TelemetryPlan, telemetryPlan, unknownProviderReferences } from "./telemetry";
 import { show } from "./field";
 import { gatewayIdentities } from "./ingress";
-import type { KialiConfig } from "./observability";
+import type { GatewaysConfig } from "./gateways";
+import type { KialiConfig, ObservabilityConfig } from "./observability";
+
+/** What the observability checks read of the whole config (a structural slice, so config.ts is not imported). */
+export interface ObservabilitySections {
+    istio: { namespace: string };
+    gateways: GatewaysConfig;
+    observability: ObservabilityConfig;
+    kialiOidcClientSecret?: boolean;
+}
+
+type CrossCheck = (config: ObservabilitySections, report: (key: string, message: string) => void) => void;
 
 /** The internal gateway as the ingress area describes it (`gatewayIdentities(...).internal`). */
 export interface InternalGatewayIdentity {
