@@ -98,13 +98,13 @@ export class Observability extends pulumi.ComponentResource {
         const kiali = args.config.kiali!;
         if (!args.internalGateway) {
             // The config cross check refuses this; reaching it means the program was wired without the gateway.
-            throw new Error("Kiali is published only through the internal gateway, and none was given");
+            throw new pulumi.ResourceError("Kiali is published only through the internal gateway, and none was given", this);
         }
         const namespace = kiali.namespace ?? args.istioNamespace;
         const [gatewayNamespace] = args.internalGateway.gateway.split("/");
         const unreachable = kialiHostProblem(kiali, namespace, { ...args.internalGateway, namespace: gatewayNamespace });
         if (unreachable) {
-            throw new Error(`observability.kiali.host ${kiali.host} ${unreachable}`);
+            throw new pulumi.ResourceError(`observability.kiali.host ${kiali.host} ${unreachable}`, this);
         }
         // The chart would generate a new random key on every render: a diff on every preview and every user
         // logged out on every update. A key generated once and kept in state avoids both.
@@ -122,7 +122,7 @@ export class Observability extends pulumi.ComponentResource {
         ];
         if (kiali.login.kind === "openid") {
             if (args.kialiClientSecret === undefined) {
-                throw new Error("kiali.login is openid but no client secret was given");
+                throw new pulumi.ResourceError("kiali.login is openid but no client secret was given", this);
             }
             secrets.push(
                 new k8s.core.v1.Secret(

@@ -6,6 +6,14 @@
  */
 import { DNS_NAME, isDnsName } from "../domain/names";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
+import {
+    allowsEverythingMessage,
+    BOTH_INJECTION_LABELS_SET,
+    INJECTION_LABEL_SET,
+    injectionLabelsIn,
+    PERMISSIVE_NEEDS_MIGRATION,
+    permissiveWithoutMigration,
+} from "./mesh-rules";
 import { readLabels, readMethod } from "./mesh-fields";
 import { parseServiceTraffic } from "./mesh-traffic";
 
@@ -45,7 +53,7 @@ export function parseMtls(f: Field): MtlsConfig {
     }
     const mode = o.mode.string(MESH_DEFAULTS.mtls.mode, { oneOf: ["STRICT", "PERMISSIVE"] }) as MtlsMode;
     const migration = o.migration.boolean(false);
-    if (mode === "PERMISSIVE" && !migration) {
+    if (permissiveWithoutMigration({ mode, migration })) {
         o.migration.problem(permissiveMessage());
     }
     if (mode === "STRICT" && o.migration.isSet && migration) {
@@ -55,10 +63,7 @@ export function parseMtls(f: Field): MtlsConfig {
 }
 
 function permissiveMessage(): string {
-    return (
-        "PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: " +
-        "write { mode: PERMISSIVE, migration: true } to say so, or use STRICT"
-    );
+    return PERMISSIVE_NEEDS_MIGRATION;
 }
 
 function readSource(f: Field): AllowSource | undefined {
@@ -96,9 +101,7 @@ export function parseAllowRule(f: Field): AllowRule | undefined {
     const ports = o.ports.list((p) => p.integer(undefined, { min: 1, max: 65535 }), { minItems: 1 });
     if (ports) rule.ports = ports;
     if (!o.from.isSet && !o.methods.isSet && !o.paths.isSet && !o.ports.isSet) {
-        return f.problem(
-            `allows every request from anywhere${to ? ` to ${to}` : ""}: give it a source (from) or an operation (methods, paths, ports)`,
-        );
+        return f.problem(allowsEverythingMessage(to));
     }
     return rule;
 }
@@ -128,11 +131,11 @@ export function parseNamespace(f: Field, name: string): NamespaceConfig | undefi
         return undefined;
     }
     const labels = readLabels(o.labels) ?? {};
-    const injection = ["istio-injection", "istio.io/rev"].filter((k) => k in labels);
+    const injection = injectionLabelsIn(labels);
     if (injection.length === 2) {
-        o.labels.problem("sets both istio-injection and istio.io/rev; a namespace takes one injection label, and the mesh sets it: remove both");
+        o.labels.problem(BOTH_INJECTION_LABELS_SET);
     } else if (injection.length === 1) {
-        o.labels.child(injection[0]).problem("is the injection label, which the mesh sets from istio.revision (or this namespace's revision): remove it");
+        o.labels.child(injection[0]).problem(INJECTION_LABEL_SET);
     }
     const services =
         o.services.map((s, svc) => {
