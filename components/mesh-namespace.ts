@@ -7,6 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AllowRule, MtlsConfig } from "../config/mesh";
+import type { GatewayIdentity as ConfigGatewayIdentity } from "../config/ingress";
 import { MESH_DEFAULTS } from "../config/mesh";
 import {
     allowsEverything,
@@ -20,11 +21,8 @@ import { asResourceError } from "./errors";
 import type { ServiceTrafficConfig } from "../config/mesh-traffic";
 import { serviceTrafficResources } from "./traffic";
 
-/** The identity of an ingress gateway's pods, for `from: gateway:<role>` rules. */
-export interface GatewayIdentity {
-    namespace: string;
-    serviceAccount: string;
-}
+/** The identity of an ingress gateway's pods, for `from: gateway:<role>` rules (config/ingress.ts declares it). */
+export type GatewayIdentity = Pick<ConfigGatewayIdentity, "namespace" | "serviceAccount">;
 
 export interface MeshNamespaceArgs {
     /** The control plane's injection label: `istio-injection=enabled` or `istio.io/rev=<revision>`. */

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { GatewayIdentity } from "../config/ingress";
 import * as random from "@pulumi/random";
 import type { ObservabilityConfig } from "../config/observability";
 import { kialiHostProblem } from "../config/observability-checks";
@@ -7,11 +8,8 @@ import { KIALI_SECRETS, kialiChartRef, kialiUrl, kialiValues, kialiVirtualServic
 import { MERGED_METRICS, MESH_TELEMETRY_NAME, monitorObjects, namespaceTelemetry, TelemetryPlan, telemetryObject } from "./observability.values";
 
 /** The internal gateway Kiali is published through (from the ingress area's `gatewayIdentities`). */
-export interface InternalGatewayRef {
-    /** `<namespace>/<name>` of the Istio Gateway resource, e.g. istio-ingress/internal-gateway. */
-    gateway: string;
-    hosts: string[];
-}
+/** The internal gateway Kiali is published through: `gateway` is `<namespace>/<name>` (config/ingress.ts declares it). */
+export type InternalGatewayRef = Pick<GatewayIdentity, "gateway" | "hosts">;
 
 export interface ObservabilityArgs {
     config: ObservabilityConfig;

@@ -3,7 +3,7 @@
  */
 import { gatewayHostCovers, TelemetryPlan, telemetryPlan, unknownProviderReferences } from "./telemetry";
 import { show } from "./field";
-import { gatewayIdentities } from "./ingress";
+import { GatewayIdentity, gatewayIdentities } from "./ingress";
 import type { GatewaysConfig } from "./gateways";
 import type { KialiConfig, ObservabilityConfig } from "./observability";
 
@@ -18,11 +18,7 @@ export interface ObservabilitySections {
 type CrossCheck = (config: ObservabilitySections, report: (key: string, message: string) => void) => void;
 
 /** The internal gateway as the ingress area describes it (`gatewayIdentities(...).internal`). */
-export interface InternalGatewayIdentity {
-    namespace: string;
-    gateway: string;
-    hosts: readonly string[];
-}
+export type InternalGatewayIdentity = Pick<GatewayIdentity, "namespace" | "gateway" | "hosts">;
 
 /**
  * Why Kiali's host cannot be served by the internal gateway, or undefined when it can. Kiali is published
