@@ -13,7 +13,7 @@ import { MeshNamespace } from "./components/mesh-namespace";
 import { MeshSecurity } from "./components/mesh-security";
 import { enrolmentChanges, previousLabels, selfReferenceName } from "./components/enrolment.values";
 import { Observability } from "./components/observability";
-import { namespaceTelemetry, telemetryPlan } from "./components/observability.values";
+import { namespaceTelemetry, telemetryPlan } from "./config/telemetry";
 import { ConfigError, MeshConfig, parseMeshConfig, PROJECT, rawFromPulumiConfig } from "./config";
 import { effectivePodSecurity } from "./config/cni";
 import { checkChartDirectory } from "./config/environment";

@@ -8,8 +8,10 @@ import type { OutboundTraffic } from "../config";
 import { mergeValues } from "./chart-source";
 import { cniIstiodValues } from "./cni.values";
 
-/** An entry of `meshConfig.extensionProviders` (tracing, access logging, metrics, ext-authz). */
-export type ExtensionProvider = { name: string } & Record<string, unknown>;
+import type { DefaultProviders, ExtensionProvider } from "../config/telemetry";
+
+/** @deprecated use config/telemetry. */
+export type { ExtensionProvider };
 
 /** The mesh-wide settings istiod serves to every proxy. */
 export interface MeshSettings {
@@ -20,7 +22,7 @@ export interface MeshSettings {
     accessLogEncoding?: "TEXT" | "JSON";
     extensionProviders: ExtensionProvider[];
     /** Providers used when a Telemetry resource names none. */
-    defaultProviders?: { tracing?: string[]; metrics?: string[]; accessLogging?: string[] };
+    defaultProviders?: DefaultProviders;
 }
 
 export interface ControlPlaneValuesArgs {

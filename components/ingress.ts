@@ -5,7 +5,7 @@ import { ClusterConfig, poolContaining } from "../config/cluster";
 import type { GatewaysConfig } from "../config/gateways";
 import type { ExternalServiceConfig } from "../config/mesh";
 import { gatewaysOf } from "../config/ingress";
-import { parseIp } from "../config/ip";
+import { parseIp } from "../domain/ip";
 import type { IstioConfig } from "../config/istio";
 import type { RouteConfig } from "../config/routes";
 import { AddressPools } from "./address-pools";

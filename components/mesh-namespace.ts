@@ -8,16 +8,23 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { POD_SECURITY_ENFORCE, PodSecurityLevel } from "../config/cni";
 import type { AllowRule, MtlsConfig } from "../config/mesh";
+import type { GatewayIdentity as ConfigGatewayIdentity } from "../config/ingress";
 import { MESH_DEFAULTS } from "../config/mesh";
+import {
+    allowsEverything,
+    allowsEverythingMessage,
+    INJECTION_LABEL_SET,
+    injectionLabelsIn,
+    PERMISSIVE_NEEDS_MIGRATION,
+    permissiveWithoutMigration,
+} from "../config/mesh-rules";
+import { asResourceError } from "./errors";
 import type { ServiceTrafficConfig } from "../config/mesh-traffic";
 import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { serviceTrafficResources } from "./traffic";
 
-/** The identity of an ingress gateway's pods, for `from: gateway:<role>` rules. */
-export interface GatewayIdentity {
-    namespace: string;
-    serviceAccount: string;
-}
+/** The identity of an ingress gateway's pods, for `from: gateway:<role>` rules (config/ingress.ts declares it). */
+export type GatewayIdentity = Pick<ConfigGatewayIdentity, "namespace" | "serviceAccount">;
 
 export interface MeshNamespaceArgs {
     /** The control plane's injection label: `istio-injection=enabled` or `istio.io/rev=<revision>`. */
@@ -63,8 +70,9 @@ export const MESH_NAMESPACE_DEFAULTS = {
 /** The namespace's labels: the extra labels plus exactly one injection label. */
 export function namespaceLabels(name: string, a: Pick<MeshNamespaceArgs, "labels" | "revision" | "injectionLabel" | "podSecurity">): Record<string, string> {
     const labels = a.labels ?? {};
-    if ("istio-injection" in labels || "istio.io/rev" in labels) {
-        throw new Error(`${name}: labels must not set istio-injection or istio.io/rev: the injection label comes from the control plane (or revision)`);
+    const set = injectionLabelsIn(labels);
+    if (set.length > 0) {
+        throw new Error(`${name}: labels.${set[0]} ${INJECTION_LABEL_SET}`);
     }
     const injection = a.revision ? { key: "istio.io/rev", value: a.revision } : a.injectionLabel;
     const podSecurity: Record<string, string> = a.podSecurity ? { [POD_SECURITY_ENFORCE]: a.podSecurity } : {};
@@ -107,8 +115,8 @@ export function authorizationRule(
     if (rule.paths) operation.paths = [...rule.paths];
     if (rule.ports) operation.ports = rule.ports.map(String);
     if (Object.keys(operation).length > 0) out.to = [{ operation }];
-    if (!out.from && !out.to) {
-        throw new Error(`${name}: allow[${index}] has no source and no operation, so it would allow every request`);
+    if (allowsEverything(rule)) {
+        throw new Error(`${name}: allow[${index}] ${allowsEverythingMessage(rule.to)}`);
     }
     return out;
 }
@@ -157,12 +165,15 @@ export class MeshNamespace extends pulumi.ComponentResource {
     constructor(name: string, args: MeshNamespaceArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-mesh:mesh:MeshNamespace", name, {}, opts);
         const mtls = args.mtls ?? MESH_DEFAULTS.mtls;
-        if (mtls.mode === "PERMISSIVE" && !mtls.migration) {
-            throw new pulumi.ResourceError(`${name}: mtls PERMISSIVE needs migration: true (it accepts plaintext)`, this);
+        if (permissiveWithoutMigration(mtls)) {
+            throw new pulumi.ResourceError(`${name}: mtls: ${PERMISSIVE_NEEDS_MIGRATION}`, this);
         }
-        const labels = namespaceLabels(name, args);
         const trustDomain = args.trustDomain ?? MESH_NAMESPACE_DEFAULTS.trustDomain;
-        const policies = allowPolicies(name, args.allow ?? [], trustDomain, args.gatewayIdentities ?? {});
+        // The pure builders throw plain Errors; a component reports them as its own, naming itself.
+        const [labels, policies] = asResourceError(this, () => [
+            namespaceLabels(name, args),
+            allowPolicies(name, args.allow ?? [], trustDomain, args.gatewayIdentities ?? {}),
+        ]);
 
         const metadata = { name, labels };
         const ns = args.adopt

@@ -5,6 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { MESH_DEFAULTS, MtlsConfig } from "../config/mesh";
+import { PERMISSIVE_NEEDS_MIGRATION, permissiveWithoutMigration } from "../config/mesh-rules";
 
 export interface MeshSecurityArgs {
     /** The mesh root namespace (istio.namespace): a PeerAuthentication there applies to the whole mesh. */
@@ -24,8 +25,8 @@ export class MeshSecurity extends pulumi.ComponentResource {
     constructor(name: string, args: MeshSecurityArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-mesh:mesh:MeshSecurity", name, {}, opts);
         const mtls = args.mtls ?? MESH_DEFAULTS.mtls;
-        if (mtls.mode === "PERMISSIVE" && !mtls.migration) {
-            throw new pulumi.ResourceError(`${name}: mtls PERMISSIVE needs migration: true (it accepts plaintext)`, this);
+        if (permissiveWithoutMigration(mtls)) {
+            throw new pulumi.ResourceError(`${name}: mtls: ${PERMISSIVE_NEEDS_MIGRATION}`, this);
         }
         // Named "default" and without selector: Istio's convention for the mesh-wide policy.
         new k8s.apiextensions.CustomResource(

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { GatewayIdentity } from "../config/ingress";
 import * as random from "@pulumi/random";
 import type { ObservabilityConfig } from "../config/observability";
 import { imageRepository, ResolvedRegistry } from "../config/registry";
@@ -10,11 +11,8 @@ import { pullSecret, PullSecretArgs } from "./pull-secret";
 import { MERGED_METRICS, MESH_TELEMETRY_NAME, monitorObjects, namespaceTelemetry, TelemetryPlan, telemetryObject } from "./observability.values";
 
 /** The internal gateway Kiali is published through (from the ingress area's `gatewayIdentities`). */
-export interface InternalGatewayRef {
-    /** `<namespace>/<name>` of the Istio Gateway resource, e.g. istio-ingress/internal-gateway. */
-    gateway: string;
-    hosts: string[];
-}
+/** The internal gateway Kiali is published through: `gateway` is `<namespace>/<name>` (config/ingress.ts declares it). */
+export type InternalGatewayRef = Pick<GatewayIdentity, "gateway" | "hosts">;
 
 export interface ObservabilityArgs {
     config: ObservabilityConfig;
@@ -131,13 +129,13 @@ export class Observability extends pulumi.ComponentResource {
         const kiali = args.config.kiali!;
         if (!args.internalGateway) {
             // The config cross check refuses this; reaching it means the program was wired without the gateway.
-            throw new Error("Kiali is published only through the internal gateway, and none was given");
+            throw new pulumi.ResourceError("Kiali is published only through the internal gateway, and none was given", this);
         }
         const namespace = kiali.namespace ?? args.istioNamespace;
         const [gatewayNamespace] = args.internalGateway.gateway.split("/");
         const unreachable = kialiHostProblem(kiali, namespace, { ...args.internalGateway, namespace: gatewayNamespace });
         if (unreachable) {
-            throw new Error(`observability.kiali.host ${kiali.host} ${unreachable}`);
+            throw new pulumi.ResourceError(`observability.kiali.host ${kiali.host} ${unreachable}`, this);
         }
         // The chart would generate a new random key on every render: a diff on every preview and every user
         // logged out on every update. A key generated once and kept in state avoids both.
@@ -156,7 +154,7 @@ export class Observability extends pulumi.ComponentResource {
         );
         if (kiali.login.kind === "openid") {
             if (args.kialiClientSecret === undefined) {
-                throw new Error("kiali.login is openid but no client secret was given");
+                throw new pulumi.ResourceError("kiali.login is openid but no client secret was given", this);
             }
             secrets.push(
                 new k8s.core.v1.Secret(

@@ -3,6 +3,7 @@
  * platform, seed 000) issues them: from Let's Encrypt over ACME HTTP-01 for the external gateway, and
  * from an internal CA, whose root this stack generates, for the internal gateway's mutual TLS.
  */
+import { parseDuration as parseGoDuration } from "../domain/duration";
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
 
 export type AcmeEnvironment = "staging" | "production";
@@ -61,13 +62,11 @@ export const CERTIFICATES_DEFAULTS = {
 } as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const DURATION = /^(\d+h)?(\d+m)?(\d+s)?$/;
 const DURATION_HINT = "a duration in hours, minutes and seconds such as 2160h or 90m";
 
-/** Seconds in a Go duration of hours/minutes/seconds (the units cert-manager's durations use). */
+/** Seconds in a Go duration (cert-manager's durations are Go's `metav1.Duration`); NaN when the text is not one. */
 export function durationSeconds(text: string): number {
-    const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-    return m ? Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0) : NaN;
+    return (parseGoDuration(text) ?? NaN) / 1e9;
 }
 
 export function parseCertificates(f: Field): CertificatesConfig | undefined {
@@ -98,8 +97,8 @@ export function parseCertificates(f: Field): CertificatesConfig | undefined {
 }
 
 function parseDuration(f: Field, fallback: string): string {
-    const text = f.string(fallback, { pattern: DURATION, patternHint: DURATION_HINT });
-    return text === "" ? (f.problem(`must be ${DURATION_HINT} (got "")`), fallback) : text;
+    const text = f.string(fallback);
+    return parseGoDuration(text) === undefined ? (f.problem(`must be ${DURATION_HINT} (got ${JSON.stringify(text)})`), fallback) : text;
 }
 
 function parseAcme(f: Field): AcmeConfig | undefined {

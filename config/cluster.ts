@@ -4,7 +4,7 @@
  * control-plane VIP that must never be handed out at all.
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
-import { IpAddress, IpRange, parseIp, parsePoolEntry, rangeContains, rangesOverlap } from "./ip";
+import { IpAddress, IpRange, parseIp, parsePoolEntry, rangeContains, rangesOverlap } from "../domain/ip";
 import { readLabels } from "./mesh-fields";
 
 export type LoadBalancer = "metallb" | "kube-vip";

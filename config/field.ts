@@ -271,8 +271,7 @@ function editDistance(a: string, b: string): number {
     return row[b.length];
 }
 
-/** Kubernetes object names: DNS-1123 labels. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-export const DNS_LABEL_HINT = "a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)";
-/** Kubernetes resource quantities such as 500m, 2Gi, 1.5. */
-export const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[numkKMGTPE]i?|Ki|Mi|Gi|Ti|Pi|Ei)?$/;
+/** @deprecated use domain/names and domain/quantity: the one reading of names and quantities. */
+export { DNS_LABEL, DNS_LABEL_HINT } from "../domain/names";
+/** @deprecated use domain/quantity. */
+export { QUANTITY } from "../domain/quantity";

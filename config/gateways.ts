@@ -10,7 +10,8 @@ import { parseResources, Resources } from "./control-plane";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import { GatewayPort, parsePorts, ServerTlsMode } from "./gateway-ports";
 import { parsePlacement, Placement } from "./gateway-placement";
-import { parseIp, parsePoolEntry } from "./ip";
+import { parseIp, parsePoolEntry } from "../domain/ip";
+import { isDnsName } from "../domain/names";
 import { parseScaling, Scaling } from "./scaling";
 
 export type { GatewayPort, Placement };
@@ -89,8 +90,6 @@ export function gatewayIdentity(name: string, kind: GatewayKind): { release: str
     const suffix = kind === "egress" && name === "egress" ? "" : `-${name}`;
     return { release: `istio-${base}${suffix}`, gatewayName: `${name}-gateway`, istioLabel: `${base}${suffix}` };
 }
-
-const HOST = /^(\*\.)?([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?\.)+[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 export const HOST_HINT = "a lowercase DNS name with at least one dot, such as app.example.com";
 const RESERVED = ["kube-system", "kube-public"];
 
@@ -340,7 +339,7 @@ function parseHosts(f: Field, name: string): string[] {
                         : `must not be "*": the gateway's certificate needs explicit names; use a domain wildcard such as *.internal.example.com`,
                 );
             }
-            if (!HOST.test(host) || parseIp(host)) {
+            if (!isDnsName(host, { wildcard: true }) || parseIp(host)) {
                 return h.problem(`must be ${HOST_HINT}${external ? "" : " or *.example.com"} (got ${JSON.stringify(host)})`);
             }
             if (seen.has(host)) {

@@ -5,7 +5,7 @@
 import { ClusterConfig, parseCluster, poolContaining } from "./cluster";
 import { CertificatesConfig, parseCertificates } from "./certificates";
 import { GatewayConfig, GatewaysConfig, parseGateways } from "./gateways";
-import { parseIp } from "./ip";
+import { parseIp } from "../domain/ip";
 import { parseRoutes, RouteConfig } from "./routes";
 
 export { parseCluster, parseCertificates, parseGateways, parseRoutes };

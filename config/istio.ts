@@ -1,3 +1,4 @@
+import { ISTIO_VERSION, VERSION } from "../domain/version";
 import { CniConfig, Dataplane, parseCni, parseDataplane } from "./cni";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import { byVersion, DEFAULT_REVISION, parseRevisions, resolveRevision, RevisionConfig } from "./revisions";
@@ -67,7 +68,7 @@ export interface IstioConfig {
 }
 
 export const ISTIO_DEFAULTS = {
-    version: "1.30.3",
+    version: ISTIO_VERSION,
     chartRepo: "https://istio-release.storage.googleapis.com/charts",
     trustDomain: "cluster.local",
     namespace: "istio-system",
@@ -82,7 +83,6 @@ export const ISTIO_DEFAULTS = {
     } satisfies PluginCaConfig,
 } as const;
 
-const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const OCI_URL = /^oci:\/\/[^\s/]+(\/\S*)?$/;
 /** An image registry path: host[:port][/path], no scheme, no tag. */
@@ -110,7 +110,7 @@ export function parseIstio(f: Field): IstioConfig | undefined {
     if (!o) {
         return undefined;
     }
-    const readVersion = (f: Field) => f.string(undefined, { pattern: VERSION, patternHint: "an Istio release version such as 1.30.3" });
+    const readVersion = (f: Field) => f.string(undefined, { pattern: VERSION, patternHint: `an Istio release version such as ${ISTIO_VERSION}` });
     const readHub = (f: Field) =>
         f.string(undefined, { pattern: HUB, patternHint: "an image registry path without scheme or tag, e.g. harbor.example.com/istio" });
     const multiRevision = o.revisions.isSet;

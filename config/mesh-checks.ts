@@ -4,7 +4,7 @@
  * and services published through a gateway versus the allow rules of their namespace.
  */
 import { show } from "./field";
-import type { AllowRule, ExternalServiceConfig, NamespaceConfig } from "./mesh";
+import type { AllowRule, ExternalServiceConfig, NamespaceConfig } from "./mesh-types";
 
 /** What the mesh cross-checks read of the whole config. */
 export interface MeshSections {

@@ -4,88 +4,22 @@
  * service traffic) and `istio-mesh:externalServices` (hosts outside the cluster the mesh may reach).
  * `istio-mesh:outboundTraffic` lives in config.ts: it is the control plane's setting.
  */
-import { PodSecurityLevel, POD_SECURITY_ENFORCE, readPodSecurity } from "./cni";
+import { POD_SECURITY_ENFORCE, readPodSecurity } from "./cni";
+import { DNS_NAME, isDnsName } from "../domain/names";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
+import {
+    allowsEverythingMessage,
+    BOTH_INJECTION_LABELS_SET,
+    INJECTION_LABEL_SET,
+    injectionLabelsIn,
+    PERMISSIVE_NEEDS_MIGRATION,
+    permissiveWithoutMigration,
+} from "./mesh-rules";
 import { readLabels, readMethod } from "./mesh-fields";
-import { parseServiceTraffic, ServiceTrafficConfig } from "./mesh-traffic";
+import { parseServiceTraffic } from "./mesh-traffic";
 
-export type MtlsMode = "STRICT" | "PERMISSIVE";
-
-/** PERMISSIVE (plaintext accepted) exists only to move workloads into the mesh, and must be declared as such. */
-export interface MtlsConfig {
-    mode: MtlsMode;
-    migration: boolean;
-}
-
-/** Who an allow rule admits. */
-export type AllowSource =
-    /** A workload identity: `<namespace>/<serviceAccount>`. */
-    | { kind: "principal"; namespace: string; serviceAccount: string }
-    /** Every workload of a namespace: `<namespace>`. */
-    | { kind: "namespace"; namespace: string }
-    /** An ingress gateway by its role: `gateway:external`, `gateway:internal`. */
-    | { kind: "gateway"; gateway: string };
-
-/** One ALLOW rule: sources, and what they may do (no operation: anything). */
-export interface AllowRule {
-    from: AllowSource[];
-    /** The workload (pods labelled `app: <to>`) the rule admits into; absent: every workload of the namespace. */
-    to?: string;
-    methods?: string[];
-    paths?: string[];
-    ports?: number[];
-}
-
-/** `namespaces.<ns>`: one namespace enrolled in the mesh. */
-export interface NamespaceConfig {
-    /** The namespace exists already (applications live there): label it, never create, overwrite or delete it. */
-    adopt: boolean;
-    /** Extra labels for the namespace (not the injection label, which follows the control plane). */
-    labels: Record<string, string>;
-    /** Pin the namespace to a control-plane revision or revision tag (`istio.io/rev=<revision>`). */
-    revision?: string;
-    /** The namespace's mTLS mode; absent: the mesh-wide `mtls`. */
-    mtls?: MtlsConfig;
-    allow: AllowRule[];
-    /** Hosts the namespace's sidecars may reach (a Sidecar resource); absent: every host in the registry. */
-    egress?: string[];
-    services: Record<string, ServiceTrafficConfig>;
-    /** Pod Security level enforced on the namespace; absent: baseline while istio.cni is on (config/cni.ts). */
-    podSecurity?: PodSecurityLevel;
-}
-
-export interface ExternalPort {
-    number: number;
-    protocol: ExternalProtocol;
-}
-
-export type ExternalProtocol = "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TLS" | "TCP";
-
-/**
- * The application speaks plain HTTP to `port`; its sidecar opens TLS to `targetPort` and verifies the
- * server's certificate against the CA, with the SNI and subject alternative names given.
- */
-export interface OriginateTls {
-    port: number;
-    targetPort: number;
-    /** A CA bundle path inside the proxy; mutually exclusive with credentialName. */
-    caCertificates?: string;
-    /** A Secret (key `ca.crt`) in the ServiceEntry's namespace holding the CA. */
-    credentialName?: string;
-    sni: string;
-    subjectAltNames: string[];
-}
-
-/** `externalServices.<name>`: a host outside the cluster, registered with a ServiceEntry. */
-export interface ExternalServiceConfig {
-    hosts: string[];
-    ports: ExternalPort[];
-    /** Where the ServiceEntry lives; absent: the mesh root namespace (visible to every namespace). */
-    namespace?: string;
-    originateTls?: OriginateTls;
-    /** The egress gateway (a key of `gateways`, kind egress) the mesh's traffic to these hosts leaves through. */
-    gateway?: string;
-}
+export type { MtlsMode, MtlsConfig, AllowSource, AllowRule, NamespaceConfig, ExternalPort, ExternalProtocol, OriginateTls, ExternalServiceConfig } from "./mesh-types";
+import type { MtlsMode, MtlsConfig, AllowSource, AllowRule, NamespaceConfig, ExternalPort, ExternalProtocol, OriginateTls, ExternalServiceConfig } from "./mesh-types";
 
 export const MESH_DEFAULTS = {
     mtls: { mode: "STRICT", migration: false } satisfies MtlsConfig,
@@ -101,7 +35,7 @@ export const MESH_DEFAULTS = {
 /** Namespaces the mesh must never enrol: Kubernetes' own. */
 export const RESERVED_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"];
 
-const HOST = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const HOST = DNS_NAME;
 const HOST_HINT = "a DNS name such as api.example.com";
 const SERVICE_ACCOUNT = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const PATH = /^(\*|\/\S*|\*\S+)$/;
@@ -120,7 +54,7 @@ export function parseMtls(f: Field): MtlsConfig {
     }
     const mode = o.mode.string(MESH_DEFAULTS.mtls.mode, { oneOf: ["STRICT", "PERMISSIVE"] }) as MtlsMode;
     const migration = o.migration.boolean(false);
-    if (mode === "PERMISSIVE" && !migration) {
+    if (permissiveWithoutMigration({ mode, migration })) {
         o.migration.problem(permissiveMessage());
     }
     if (mode === "STRICT" && o.migration.isSet && migration) {
@@ -130,10 +64,7 @@ export function parseMtls(f: Field): MtlsConfig {
 }
 
 function permissiveMessage(): string {
-    return (
-        "PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: " +
-        "write { mode: PERMISSIVE, migration: true } to say so, or use STRICT"
-    );
+    return PERMISSIVE_NEEDS_MIGRATION;
 }
 
 function readSource(f: Field): AllowSource | undefined {
@@ -171,9 +102,7 @@ export function parseAllowRule(f: Field): AllowRule | undefined {
     const ports = o.ports.list((p) => p.integer(undefined, { min: 1, max: 65535 }), { minItems: 1 });
     if (ports) rule.ports = ports;
     if (!o.from.isSet && !o.methods.isSet && !o.paths.isSet && !o.ports.isSet) {
-        return f.problem(
-            `allows every request from anywhere${to ? ` to ${to}` : ""}: give it a source (from) or an operation (methods, paths, ports)`,
-        );
+        return f.problem(allowsEverythingMessage(to));
     }
     return rule;
 }
@@ -186,7 +115,7 @@ function readEgress(f: Field): string | undefined {
     }
     const [ns, host, extra] = entry.split("/");
     const okNs = (n: string) => n === "*" || n === "." || n === "~" || DNS_LABEL.test(n);
-    const okHost = (h: string) => h === "*" || HOST.test(h.replace(/^\*\./, "x."));
+    const okHost = (h: string) => h === "*" || isDnsName(h, { wildcard: true });
     const valid = host === undefined ? DNS_LABEL.test(ns) || HOST.test(ns) : extra === undefined && okNs(ns) && okHost(host);
     return valid ? entry : f.problem(`must be a namespace, <namespace>/<host> or an external host such as api.example.com (got ${show(entry)})`);
 }
@@ -203,11 +132,11 @@ export function parseNamespace(f: Field, name: string): NamespaceConfig | undefi
         return undefined;
     }
     const labels = readLabels(o.labels) ?? {};
-    const injection = ["istio-injection", "istio.io/rev"].filter((k) => k in labels);
+    const injection = injectionLabelsIn(labels);
     if (injection.length === 2) {
-        o.labels.problem("sets both istio-injection and istio.io/rev; a namespace takes one injection label, and the mesh sets it: remove both");
+        o.labels.problem(BOTH_INJECTION_LABELS_SET);
     } else if (injection.length === 1) {
-        o.labels.child(injection[0]).problem("is the injection label, which the mesh sets from istio.revision (or this namespace's revision): remove it");
+        o.labels.child(injection[0]).problem(INJECTION_LABEL_SET);
     }
     if (POD_SECURITY_ENFORCE in labels) {
         o.labels.child(POD_SECURITY_ENFORCE).problem("is set by the mesh from podSecurity (baseline by default while istio.cni is on): remove it and set podSecurity");

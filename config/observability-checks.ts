@@ -1,18 +1,24 @@
 /**
  * Checks of `istio-mesh:observability` against the rest of the stack, run once every section parsed.
  */
-import type { CrossCheck } from "../config";
-import { gatewayHostCovers, TelemetryPlan, telemetryPlan, unknownProviderReferences } from "../components/observability.values";
+import { gatewayHostCovers, TelemetryPlan, telemetryPlan, unknownProviderReferences } from "./telemetry";
 import { show } from "./field";
-import { gatewayIdentities } from "./ingress";
-import type { KialiConfig } from "./observability";
+import { GatewayIdentity, gatewayIdentities } from "./ingress";
+import type { GatewaysConfig } from "./gateways";
+import type { KialiConfig, ObservabilityConfig } from "./observability";
+
+/** What the observability checks read of the whole config (a structural slice, so config.ts is not imported). */
+export interface ObservabilitySections {
+    istio: { namespace: string };
+    gateways: GatewaysConfig;
+    observability: ObservabilityConfig;
+    kialiOidcClientSecret?: boolean;
+}
+
+type CrossCheck = (config: ObservabilitySections, report: (key: string, message: string) => void) => void;
 
 /** The internal gateway as the ingress area describes it (`gatewayIdentities(...).internal`). */
-export interface InternalGatewayIdentity {
-    namespace: string;
-    gateway: string;
-    hosts: readonly string[];
-}
+export type InternalGatewayIdentity = Pick<GatewayIdentity, "namespace" | "gateway" | "hosts">;
 
 /**
  * Why Kiali's host cannot be served by the internal gateway, or undefined when it can. Kiali is published

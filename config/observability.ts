@@ -4,6 +4,9 @@
  * one section, so a Telemetry resource can never name a provider istiod does not know (Istio would ignore
  * it without a word).
  */
+import { isIp } from "../domain/ip";
+import { dns1123Subdomain, DNS_NAME, isLabelKey, LABEL_VALUE_PATTERN } from "../domain/names";
+import { VERSION } from "../domain/version";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import type { ChartSource } from "./istio";
 import { AlertsConfig, DashboardsConfig, MetricsConfig, parseAlerts, parseDashboards, parseMetrics } from "./observability-ops";
@@ -108,14 +111,9 @@ const ACCESS_LOG_PROVIDERS: Record<AccessLogProvider, string> = {
 };
 const ACCESS_LOG_MODES = ["all", "errors-only", "off"] as const;
 
-const HOST_PORT = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*):(\d{1,5})$/;
-const IPV4 = /^\d+(\.\d+){3}$/;
-const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/;
+const HOST_PORT = /^([^:]+):(\d{1,5})$/;
 const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const DURATION = /^(\d+(ms|s|m|h))+$/;
-const VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 export function parseObservability(f: Field): ObservabilityConfig | undefined {
     const o = f.object(["tracing", "accessLogs", "prometheus", "metrics", "alerts", "dashboards", "kiali", "namespaces", "clusterDomain"]);
@@ -162,12 +160,12 @@ export function parseEndpoint(f: Field, clusterDomain: string): Endpoint | undef
         return undefined;
     }
     const m = HOST_PORT.exec(text);
-    const port = m ? Number(m[5]) : NaN;
-    if (!m || port < 1 || port > 65535) {
+    const port = m ? Number(m[2]) : NaN;
+    if (!m || port < 1 || port > 65535 || (dns1123Subdomain(m[1]) !== undefined && !isIp(m[1]))) {
         return f.problem(`must be host:port, e.g. otel-collector.observability.svc.cluster.local:4317 (got ${show(text)})`);
     }
     const host = m[1];
-    if (IPV4.test(host)) {
+    if (isIp(host) || /^[\d.]+$/.test(host)) {
         return f.problem(`must name a Service, not an IP address: Istio finds providers in its service registry (got ${show(text)})`);
     }
     const labels = host.split(".");
@@ -243,10 +241,10 @@ function parsePrometheus(f: Field): PrometheusConfig {
     const mode = o.mode.string(OBSERVABILITY_DEFAULTS.prometheus, { oneOf: modes }) as PrometheusMode;
     const monitorLabels =
         o.monitorLabels.map((v, key) => {
-            if (!LABEL_KEY.test(key)) {
+            if (!isLabelKey(key)) {
                 return v.problem(`is not a valid label key: use a name such as release or app.kubernetes.io/part-of`);
             }
-            return v.string(undefined, { pattern: LABEL_VALUE, patternHint: "a label value (at most 63 letters, digits, '-', '_' or '.')" });
+            return v.string(undefined, { pattern: LABEL_VALUE_PATTERN, patternHint: "a label value (at most 63 letters, digits, '-', '_' or '.')" });
         }) ?? {};
     if (mode !== "operator" && (o.monitorLabels.isSet || o.interval.isSet)) {
         (o.monitorLabels.isSet ? o.monitorLabels : o.interval).problem(`only applies with mode: operator (got mode ${show(mode)})`);

@@ -1,9 +1,9 @@
 /** Reads Kubernetes manifests (multi-document YAML or JSON files, directories recursively) for the checker. */
 import * as fs from "fs";
 import * as path from "path";
-import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import { load, YAMLException } from "js-yaml";
 import { Obj, typeTokenOf } from "../lib/k8s";
-import { FALLBACK, parseFast } from "./yaml-fast";
+import { KUBECTL_SCHEMA } from "../lib/yaml";
 
 /** A manifest object dressed as a Pulumi resource, so the pack's policies run on it unchanged. */
 export interface ManifestResource {
@@ -92,8 +92,7 @@ export function splitDocuments(text: string): Document[] {
 
 /**
  * Parses one file into resources; throws {@link InputError} naming the file and line on malformed input.
- * Documents go through the fast reader first and through js-yaml when they need the full language (js-yaml
- * also words every parse error).
+ * YAML is read as kubectl reads it (lib/yaml.ts).
  */
 export function loadFile(file: string, display: string = file): ManifestResource[] {
     let text: string;
@@ -109,9 +108,9 @@ export function loadFile(file: string, display: string = file): ManifestResource
 export function loadText(text: string, display: string): ManifestResource[] {
     const out: ManifestResource[] = [];
     for (const doc of splitDocuments(text)) {
-        let value = parseFast(doc.text);
-        if (value === FALLBACK) try {
-            value = load(doc.text, { schema: CORE_SCHEMA, filename: display });
+        let value: unknown;
+        try {
+            value = load(doc.text, { schema: KUBECTL_SCHEMA, filename: display });
         } catch (e) {
             const lastLine = doc.line + doc.text.replace(/\n+$/, "").split("\n").length - 1;
             const line = e instanceof YAMLException && e.mark ? Math.min(doc.line + e.mark.line, lastLine) : doc.line;

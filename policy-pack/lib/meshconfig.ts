@@ -1,5 +1,6 @@
 /** Reads Istio's mesh config from the ConfigMap istiod renders (`istio` or `istio-<revision>`, key `mesh`). */
-import { load, CORE_SCHEMA } from "js-yaml";
+import { load } from "js-yaml";
+import { KUBECTL_SCHEMA } from "./yaml";
 import { K8sObject, Obj } from "./k8s";
 
 const cache = new WeakMap<K8sObject, Obj | null>();
@@ -15,7 +16,7 @@ export function meshConfig(o: K8sObject): Obj | null {
     let v = cache.get(o);
     if (v === undefined) {
         try {
-            const parsed = load(String(o.raw.data.mesh), { schema: CORE_SCHEMA });
+            const parsed = load(String(o.raw.data.mesh), { schema: KUBECTL_SCHEMA });
             v = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed as Obj : null;
         } catch {
             v = null;

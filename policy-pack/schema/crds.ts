@@ -8,10 +8,11 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { ISTIO_VERSION } from "../../domain/version";
 import { KindSchema, SchemaNode } from "./types";
 
-/** The Istio version whose chart (and CRDs) the project pins. */
-export const ISTIO_VERSION = "1.30.3";
+/** The Istio version whose chart (and CRDs) the project pins: domain/version's, the program's default. */
+export { ISTIO_VERSION };
 
 /** The project root: the nearest ancestor with the `istio-mesh` package.json (works from dist/ too). */
 export function repoRoot(from: string = __dirname): string {

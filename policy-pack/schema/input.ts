@@ -6,20 +6,11 @@
 import * as fs from "fs";
 import * as jsyaml from "js-yaml";
 import type { Node } from "yaml";
+import { KUBECTL_SCHEMA } from "../lib/yaml";
 import { yamlFiles } from "./crds";
 
-/**
- * Booleans as kubectl reads YAML (go-yaml v2, YAML 1.1): `yes`, `no`, `on`, `off`, `y`, `n` are
- * booleans, so an unquoted `yes` in an annotation fails on the API server and must fail here too.
- */
-const YAML11_BOOL = new jsyaml.Type("tag:yaml.org,2002:bool", {
-  kind: "scalar",
-  resolve: (data: string) => /^(y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/.test(data),
-  construct: (data: string) => /^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(data),
-});
-
-/** YAML as kubectl reads it: core types (no timestamps: dates stay strings) with YAML 1.1 booleans. */
-export const KUBECTL_SCHEMA = jsyaml.CORE_SCHEMA.extend({ implicit: [YAML11_BOOL] });
+/** YAML as kubectl reads it (policy-pack/lib/yaml.ts), the same for the checker and the validator. */
+export { KUBECTL_SCHEMA };
 
 /** One object read from a manifest file. */
 export interface Manifest {

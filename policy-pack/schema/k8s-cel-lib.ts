@@ -34,6 +34,8 @@ function fail(s: string, reason: string): never {
  */
 function checkRequestURI(s: string): void {
   if (s === "") fail(s, "empty url");
+  // Control characters are exactly what Go's net/url refuses here.
+  // eslint-disable-next-line no-control-regex
   if (/[\x00-\x1f\x7f]/.test(s)) fail(s, "net/url: invalid control character in URL");
   let rest = s;
   let hasScheme = false;

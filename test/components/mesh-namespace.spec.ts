@@ -28,7 +28,7 @@ describe("MeshNamespace", () => {
             assert.deepStrictEqual(namespaceLabels("shop", { injectionLabel: ENABLED, labels: { team: "shop" } }), { team: "shop", "istio-injection": "enabled" }));
         it("refuses an injection label among the extra labels", () =>
             assert.throws(() => namespaceLabels("shop", { injectionLabel: ENABLED, labels: { "istio.io/rev": "x" } }), {
-                message: "shop: labels must not set istio-injection or istio.io/rev: the injection label comes from the control plane (or revision)",
+                message: "shop: labels.istio.io/rev is the injection label, which the mesh sets from istio.revision (or this namespace's revision): remove it",
             }));
     });
 
@@ -57,7 +57,7 @@ describe("MeshNamespace", () => {
             }));
         it("refuses a rule that would allow everything", () =>
             assert.throws(() => authorizationRule("shop", 1, { from: [], to: "web" }, "td", {}), {
-                message: "shop: allow[1] has no source and no operation, so it would allow every request",
+                message: "shop: allow[1] allows every request from anywhere to web: give it a source (from) or an operation (methods, paths, ports)",
             }));
         it("groups rules by target workload, one policy each, selected by the app label", () =>
             assert.deepStrictEqual(
@@ -212,7 +212,7 @@ describe("MeshNamespace", () => {
         before(() => direct(() => undefined));
         it("refuses PERMISSIVE without a declared migration", () =>
             assert.throws(() => new MeshNamespace("shop", { injectionLabel: ENABLED, mtls: { mode: "PERMISSIVE", migration: false } }), {
-                message: "shop: mtls PERMISSIVE needs migration: true (it accepts plaintext)",
+                message: "shop: mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
             }));
     });
 });

@@ -31,7 +31,7 @@ describe("MeshSecurity", () => {
     it("refuses PERMISSIVE without a declared migration", async () => {
         await direct(() => undefined);
         assert.throws(() => new MeshSecurity("mesh-security", { rootNamespace: "istio-system", mtls: { mode: "PERMISSIVE", migration: false } }), {
-            message: "mesh-security: mtls PERMISSIVE needs migration: true (it accepts plaintext)",
+            message: "mesh-security: mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
         });
     });
 });

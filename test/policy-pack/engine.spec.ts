@@ -14,9 +14,7 @@ import { UNKNOWN_STRING } from "../../policy-pack/lib/k8s";
 import { policies } from "../../policy-pack/policies";
 import { virtualService } from "./objects";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const pb = require("@pulumi/pulumi/proto/analyzer_pb");
 
 const PACK = path.join(__dirname, "..", "..", "policy-pack");

@@ -15,7 +15,6 @@ import { policies } from "../../policy-pack/policies";
 export const FIXTURES = path.join(__dirname, "fixtures");
 
 /** The engine's unknown-checking proxy: internal to @pulumi/policy (absent from its typings), used as the engine uses it. */
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unknownCheckingProxy } = require("@pulumi/policy/proxy") as { unknownCheckingProxy<T extends object>(v: T): T };
 
 /** A Kubernetes object as a Pulumi resource: type token, props, URN. */

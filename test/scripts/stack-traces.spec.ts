@@ -48,7 +48,7 @@ describe("scripts/stack-traces.js", () => {
 
     it("keeps the promise traces when asked to (PULUMI_DEBUG_PROMISE_LEAKS)", () => {
         const out = run(dir, true, `function debuggablePromise() { return new Error("pending").stack; }\nprocess.stdout.write(debuggablePromise());`);
-        assert.match(out, /^Error: pending\n    at debuggablePromise \(\[eval\]:2:\d+\)/);
+        assert.match(out, /^Error: pending\n {4}at debuggablePromise \(\[eval\]:2:\d+\)/);
     });
 
     it("maps a frame of the compiled program back to its TypeScript source", () => {
