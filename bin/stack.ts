@@ -107,10 +107,9 @@ if (require.main === module) {
     runStack(run).then(
         () => process.exit(0),
         (err: unknown) => {
-            // The CLI's own output has been streamed already; CommandError repeats it, so print only the summary.
-            const message = err instanceof Error ? err.message : String(err);
-            const summary = message.split("\n").filter((l) => /^(code|error):/.test(l.trim()) || l.includes("error:"));
-            console.error(`stack: ${run.operation} of stack ${run.stack} failed${summary.length ? `\n${summary.slice(0, 20).join("\n")}` : `: ${message}`}`);
+            // The CLI's output, diagnostics included, has been streamed already: say only what failed.
+            const code = (err as { commandResult?: { code?: number } }).commandResult?.code;
+            console.error(`stack: ${run.operation} of stack ${run.stack} failed${code === undefined ? `: ${err instanceof Error ? err.message : String(err)}` : ` (the CLI exited ${code})`}`);
             process.exit(1);
         },
     );

@@ -102,7 +102,7 @@ describe("Gateway API form", () => {
                 return stack.k8s("HTTPRoute", name, ns).inputs.spec.parentRefs[0].name;
             }), ["external-gateway-api", "external-gateway-api", "external-gateway-api"]));
         it("pins the Gateway API Gateway's address", () =>
-            assert.deepStrictEqual(stack.k8s("Gateway", "external-gateway-api", "istio-ingress").inputs.spec.addresses, [{ type: "IPAddress", value: "10.20.0.242" }]));
+            assert.deepStrictEqual(stack.k8s("Gateway", "external-gateway-api", "istio-ingress").inputs.spec.addresses, [{ type: "IPAddress", value: "10.20.0.243" }]));
         it("keeps example-app an Istio VirtualService only", () => {
             assert.ok(stack.k8s("VirtualService", "example-app", "customer-apps"));
             assert.throws(() => stack.k8s("HTTPRoute", "example-app"), /no HTTPRoute example-app registered/);
@@ -133,7 +133,7 @@ describe("Gateway API form", () => {
             assert.deepStrictEqual(stack.outputs.gatewayApi, {
                 deploymentModel: "replace",
                 form: "istio",
-                gateways: { external: { gateway: "istio-ingress/external-gateway-api", address: "10.20.0.242" } },
+                gateways: { external: { gateway: "istio-ingress/external-gateway-api", address: "10.20.0.243" } },
                 httpRoutes: ["headlamp/headlamp", "observability/grafana", "harbor/harbor"],
             }));
     });
