@@ -78,7 +78,7 @@ describe("npm run config:check", function () {
         const base = path.join(path.dirname(r.file), "no-such-charts", "base", "Chart.yaml");
         assert.deepStrictEqual(
             [r.status, r.stdout.split("\n")[0]],
-            [1, `${r.file}:3: istio-mesh:istio.chartDir: ${base} does not exist: the directory must hold Istio's charts as base, istiod, gateway`],
+            [1, `${r.file}:3: istio-mesh:istio.chartDir: ${base} does not exist: the directory must hold Istio's charts as base, istiod, gateway, cni`],
         );
     });
 
