@@ -16,9 +16,10 @@ import { loadBalancerAddressInPool } from "./loadbalancer";
 import { destinationRuleTlsNotDisabled, meshWideStrictMtls, peerAuthenticationStrictMtls } from "./mtls";
 import { singleDefaultSidecarTelemetry, traceSampling } from "./observability";
 import {
-    meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceDestinationExists, virtualServiceGatewayExists,
+    meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceGatewayExists,
     virtualServiceHostInGateway, virtualServiceRouteWeights, virtualServiceSubsetDefined, virtualServiceUnreachableRoutes,
 } from "./routing";
+import { virtualServiceDestinationExists } from "./destinations";
 import { durationMinimum } from "./timeouts";
 import { schemaConformance } from "./schema";
 
