@@ -2,8 +2,9 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { covers, DEFAULT_CLUSTER_DOMAIN, HostMap, isClusterLocal, parseGatewayRef, parseServerHost, resolveHost, serverHostAdmits } from "../lib/hosts";
 import { boundToMesh, GK, virtualServiceDestinations, virtualServiceGatewayRefs } from "../lib/istio";
-import { arr, K8sObject, ref, str } from "../lib/k8s";
+import { arr, K8sObject, Obj, ref, str } from "../lib/k8s";
 import { clusterDomainOption, objectPolicy, stackPolicy, stringList } from "../lib/policy";
+import { httpMatchCovers, l4MatchCovers } from "../lib/matches";
 import { StackIndex } from "../lib/stack";
 import { describeExport, Exported, exportedTo, sharesNamespace, visibleIn } from "../lib/visibility";
 
@@ -198,17 +199,19 @@ export function virtualServiceHostInGateway(): StackValidationPolicy {
     });
 }
 
-/** IST0130 VirtualServiceUnreachableRule, IST0131 VirtualServiceIneffectiveMatch (the duplicate-match part). */
+/** IST0130 VirtualServiceUnreachableRule, IST0131 VirtualServiceIneffectiveMatch. */
 export function virtualServiceUnreachableRoutes(): ResourceValidationPolicy {
     return objectPolicy({
         name: "virtual-service-unreachable-routes",
-        description: "Checks that no VirtualService http, tcp or tls route is unreachable: behind a route without match, or repeating an earlier route's match.",
+        description: "Checks that no VirtualService http, tcp or tls route or match is unreachable: behind a route without match, repeating an earlier match, or inside an earlier broader one (prefix /api before /api/v1).",
         enforcementLevel: "advisory",
         kinds: [GK.VirtualService],
         check: (o, _cfg, report) => {
             for (const section of ["http", "tcp", "tls"]) {
                 const routes = arr(o.spec[section]);
+                const coversFn = section === "http" ? httpMatchCovers : l4MatchCovers;
                 const seen = new Map<string, number>();
+                const earlier: { m: Obj; at: string }[] = [];
                 for (let i = 0; i < routes.length; i++) {
                     const matches = arr(routes[i]?.match);
                     if (matches.length === 0) {
@@ -219,12 +222,19 @@ export function virtualServiceUnreachableRoutes(): ResourceValidationPolicy {
                         break;
                     }
                     const key = JSON.stringify(matches.map(m => { const { name: _n, ...rest } = m ?? {}; return rest; }));
-                    const earlier = seen.get(key);
-                    if (earlier !== undefined) {
-                        report(`${ref(o)}: spec.${section}[${i}].match repeats spec.${section}[${earlier}].match, so the earlier route always wins and this one never applies.`);
-                    } else {
-                        seen.set(key, i);
+                    const same = seen.get(key);
+                    if (same !== undefined) {
+                        report(`${ref(o)}: spec.${section}[${i}].match repeats spec.${section}[${same}].match, so the earlier route always wins and this one never applies.`);
+                        continue;
                     }
+                    seen.set(key, i);
+                    const shadowed = matches.map(m => earlier.find(e => coversFn(e.m, m ?? {})));
+                    shadowed.forEach((by, k) => {
+                        if (!by) return;
+                        const whole = shadowed.every(x => x) ? (matches.length === 1 ? ", so the route never applies" : "; no match of the route can apply") : "";
+                        report(`${ref(o)}: spec.${section}[${i}].match[${k}] is covered by ${by.at}, an earlier and broader match that takes all its requests${whole}. Order the more specific match first.`);
+                    });
+                    matches.forEach((m, k) => earlier.push({ m: m ?? {}, at: `spec.${section}[${i}].match[${k}]` }));
                 }
             }
         },
