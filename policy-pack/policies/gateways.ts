@@ -87,6 +87,9 @@ export function gatewayCredentialNamespace(): StackValidationPolicy {
                 if (creds.inNs.has(`${ns}|${name}`)) return;
                 if (cfg.externalCredentials.some(e => e === `${ns}/${name}` || e === `${ns}/*`)) return;
                 const elsewhere = creds.anywhere.get(name) ?? [];
+                // The gateway pods are not among the checked resources, so their namespace is a guess: a
+                // credential of that name in another namespace may well be next to them.
+                if (!home.found && elsewhere.length > 0) return;
                 if (elsewhere.length === 0 && cfg.assumeExternalCredentialsExist) return;
                 const where = elsewhere.length > 0
                     ? `it exists only as ${elsewhere.slice(0, 3).map(ref).join(", ")}`
