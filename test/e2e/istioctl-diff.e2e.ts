@@ -46,7 +46,8 @@ function istioFindings(messages: IstioMessage[]): string[] {
 }
 
 function istioctl(bin: string, file: string): { findings: string[]; raw: string } {
-    const r = spawnSync(bin, ["analyze", "--use-kube=false", "-o", "json", file], { cwd: root, encoding: "utf8" });
+    const recursive = fs.statSync(file).isDirectory() ? ["--recursive"] : [];
+    const r = spawnSync(bin, ["analyze", "--use-kube=false", ...recursive, "-o", "json", file], { cwd: root, encoding: "utf8" });
     const text = (r.stdout ?? "").trim();
     if (!text.startsWith("[")) {
         // "No validation issues found" is printed as text even with -o json.
