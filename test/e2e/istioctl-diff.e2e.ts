@@ -22,6 +22,7 @@ const DOCUMENTED: Record<string, string> = {
     "gateway-selector-subset": "IST0145/IST0138 compare selectors as text",
     "gateway-wildcard-https": "IST0145 treats overlapping TLS hosts as conflicts",
     "gateway-http-merged": "IST0145 reports plain HTTP servers that Istio merges",
+    "wildcard-dr-specific": "IST0101 accepts a subset any matching DestinationRule defines",
     "unreachable-prefix-root": "IST0131 finds only repeated matches",
     "unreachable-prefix-exact": "IST0131 finds only repeated matches",
 };
