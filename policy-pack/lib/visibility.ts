@@ -6,7 +6,9 @@
 import { GK } from "./istio";
 import { arr, K8sObject, str } from "./k8s";
 import { isMeshConfigMap, meshConfig } from "./meshconfig";
+import { parseGatewayRef } from "./hosts";
 import { StackIndex } from "./stack";
+import { gatewayHome } from "./workloads";
 
 /** The namespaces an object is visible in: every namespace, or a set (possibly empty, for `~`). */
 export type Exported = { all: true } | { all: false; namespaces: ReadonlySet<string> };
@@ -90,4 +92,27 @@ export function describeExport(e: Exported): string {
     if (e.all) return "every namespace";
     if (e.namespaces.size === 0) return "no namespace (exportTo ~)";
     return `namespace${e.namespaces.size > 1 ? "s" : ""} ${[...e.namespaces].sort().join(", ")}`;
+}
+
+/**
+ * The namespaces whose proxies apply a VirtualService's routes: its own (the sidecars that usually call the
+ * host), and for each Gateway it binds to, the Gateway's namespace and that of the gateway pods it selects.
+ * A DestinationRule or ServiceEntry visible in any of them serves the route somewhere, so it counts.
+ */
+export function consumerNamespaces(idx: StackIndex, vs: K8sObject): string[] {
+    const out = new Set<string>([vs.namespace]);
+    for (const g of arr(vs.spec.gateways)) {
+        if (typeof g !== "string") continue;
+        const r = parseGatewayRef(g, vs.namespace);
+        if (r.mesh) continue;
+        out.add(r.namespace);
+        const gw = idx.get(GK.Gateway, r.namespace, r.name);
+        if (gw && !gw.unknown) for (const ns of gatewayHome(idx, gw).namespaces) out.add(ns);
+    }
+    return [...out];
+}
+
+/** True when an object exported as `e` is visible in one of the namespaces. */
+export function visibleInAny(e: Exported, namespaces: readonly string[]): boolean {
+    return e.all || namespaces.some(ns => e.namespaces.has(ns));
 }

@@ -5,7 +5,7 @@ import { GK, serviceEntryInvalid, virtualServiceDestinations } from "../lib/isti
 import { arr, K8sObject, ref } from "../lib/k8s";
 import { clusterDomainOption, stackPolicy, stringList } from "../lib/policy";
 import { StackIndex } from "../lib/stack";
-import { describeExport, Exported, exportedTo, visibleIn } from "../lib/visibility";
+import { consumerNamespaces, describeExport, Exported, exportedTo, visibleInAny } from "../lib/visibility";
 
 /** A ServiceEntry host with what decides whether it counts for a route. */
 interface SeHost { se: K8sObject; exported: Exported; invalid?: string }
@@ -54,29 +54,30 @@ export function virtualServiceDestinationExists(): StackValidationPolicy {
             if (idx.incomplete(GK.ServiceEntry, ["spec"])) return;
             const seHosts = serviceEntryHosts(idx, domain);
             for (const vs of idx.of(GK.VirtualService)) {
+                const consumers = consumerNamespaces(idx, vs);
                 for (const d of virtualServiceDestinations(vs.spec)) {
                     const host = resolveHost(d.host, vs.namespace, domain);
                     if (cfg.externalHosts.some(e => covers(e.toLowerCase(), host))) continue;
                     const all = seHosts.covering(host);
-                    const usable = all.filter(e => !e.invalid && visibleIn(e.exported, vs.namespace));
+                    const usable = all.filter(e => !e.invalid && visibleInAny(e.exported, consumers));
                     const svcName = splitServiceHost(host, domain);
                     let svc: K8sObject | undefined;
                     if (svcName) {
                         const found = idx.get(GK.Service, svcName.namespace, svcName.name);
-                        if (found && visibleIn(exportedTo(idx, found), vs.namespace)) svc = found;
+                        if (found && visibleInAny(exportedTo(idx, found), consumers)) svc = found;
                         if (!svc && usable.length === 0) {
                             if (idx.incomplete(GK.Service)) continue;
                             const known = idx.get(GK.Namespace, "", svcName.namespace) || idx.in(GK.Service, svcName.namespace).length > 0;
                             if (found) {
-                                report(vs, `${ref(vs)}: ${d.path}.host ${host} is ${ref(found)}, which is exported only to ${describeExport(exportedTo(idx, found))} (annotation networking.istio.io/exportTo), not to ${vs.namespace}; sidecars there have no cluster for it and requests fail with HTTP 503.`);
+                                report(vs, `${ref(vs)}: ${d.path}.host ${host} is ${ref(found)}, which is exported only to ${describeExport(exportedTo(idx, found))} (annotation networking.istio.io/exportTo), not to ${consumers.join(", ")}; proxies there have no cluster for it and requests fail with HTTP 503.`);
                             } else if (known) {
-                                report(vs, `${ref(vs)}: ${d.path}.host ${host} matches no Service in namespace ${svcName.namespace} and no ServiceEntry${all.length > 0 ? ` visible in ${vs.namespace}${hidden(all, vs.namespace)}` : ""}; the route has no endpoints and requests fail with HTTP 503.`);
+                                report(vs, `${ref(vs)}: ${d.path}.host ${host} matches no Service in namespace ${svcName.namespace} and no ServiceEntry${all.length > 0 ? ` visible in ${consumers.join(", ")}${hidden(all, consumers.join(", "))}` : ""}; the route has no endpoints and requests fail with HTTP 503.`);
                             }
                             continue;
                         }
                     } else if (usable.length === 0) {
                         if (!host.includes("*") && !isClusterLocal(host, domain)) {
-                            report(vs, `${ref(vs)}: ${d.path}.host ${host} is outside the cluster and no ServiceEntry ${all.length > 0 ? `visible in ${vs.namespace} declares it${hidden(all, vs.namespace)}` : "declares it"}; Istio has no cluster for it, so requests fail (BlackHole with REGISTRY_ONLY, 503 otherwise). Add a ServiceEntry or list the host in externalHosts.`);
+                            report(vs, `${ref(vs)}: ${d.path}.host ${host} is outside the cluster and no ServiceEntry ${all.length > 0 ? `visible in ${consumers.join(", ")} declares it${hidden(all, consumers.join(", "))}` : "declares it"}; Istio has no cluster for it, so requests fail (BlackHole with REGISTRY_ONLY, 503 otherwise). Add a ServiceEntry or list the host in externalHosts.`);
                         }
                         continue;
                     }

@@ -6,7 +6,7 @@ import { arr, K8sObject, Obj, ref, str } from "../lib/k8s";
 import { clusterDomainOption, objectPolicy, stackPolicy, stringList } from "../lib/policy";
 import { httpMatchCovers, l4MatchCovers } from "../lib/matches";
 import { StackIndex } from "../lib/stack";
-import { describeExport, Exported, exportedTo, sharesNamespace, visibleIn } from "../lib/visibility";
+import { consumerNamespaces, describeExport, Exported, exportedTo, sharesNamespace, visibleInAny } from "../lib/visibility";
 
 /** Istio traffic-management practice: weights read as percentages. */
 export function virtualServiceRouteWeights(): ResourceValidationPolicy {
@@ -66,16 +66,18 @@ export function virtualServiceSubsetDefined(): StackValidationPolicy {
             if (idx.incomplete(GK.DestinationRule, ["spec.host", "spec.subsets"])) return;
             const byHost = destinationRulesByHost(idx, domain);
             for (const vs of idx.of(GK.VirtualService)) {
+                let seen: string[] | undefined;
+                const consumers = () => (seen ??= consumerNamespaces(idx, vs));
                 for (const d of virtualServiceDestinations(vs.spec)) {
                     if (!d.subset) continue;
                     const host = resolveHost(d.host, vs.namespace, domain);
                     if (cfg.externalDestinationRuleHosts.some(e => covers(e.toLowerCase(), host))) continue;
                     // A DestinationRule applies only where it is exported (exportTo, or the mesh default).
-                    const candidates = byHost.covering(host).filter(c => visibleIn(c.exported, vs.namespace));
+                    const candidates = byHost.covering(host).filter(c => visibleInAny(c.exported, consumers()));
                     if (candidates.some(c => c.dr.unknown)) continue;
                     if (candidates.length === 0) {
                         const hiddenDr = byHost.covering(host)[0];
-                        const note = hiddenDr ? ` visible in namespace ${vs.namespace} (${ref(hiddenDr.dr)} is exported only to ${describeExport(hiddenDr.exported)})` : "";
+                        const note = hiddenDr ? ` visible in namespace ${consumers().join(", ")} (${ref(hiddenDr.dr)} is exported only to ${describeExport(hiddenDr.exported)})` : "";
                         report(vs, `${ref(vs)}: ${d.path}.subset "${d.subset}" has no DestinationRule for host ${host}${note}; the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).`);
                         continue;
                     }

@@ -113,6 +113,12 @@ describe("Istio semantics", () => {
                 "VirtualService shop/r: spec.http[0].route[0].destination.subset \"v2\" has no DestinationRule for host reviews.payments.svc.cluster.local visible in namespace shop (DestinationRule payments/reviews is exported only to namespace payments); the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).",
             ]);
         });
+        it("counts a DestinationRule exported to the namespace of the Gateway the route binds to", () => {
+            const dr = destinationRule("shop", "web", { host: "web.shop.svc.cluster.local", exportTo: ["istio-ingress"], subsets: [{ name: "v2" }] });
+            const gw = gateway("istio-ingress", "public", { selector: { istio: "gw" }, servers: [httpsServer(["shop.example.com"], "tls")] });
+            const vs = virtualService("shop", "r", { hosts: ["shop.example.com"], gateways: ["istio-ingress/public"], http: [{ route: [{ destination: { host: "web", subset: "v2" } }] }] });
+            assert.deepStrictEqual(run("virtual-service-subset-defined", [dr, gw, vs]), []);
+        });
         it("reports a match inside an earlier prefix", () => {
             const vs = virtualService("shop", "w", { hosts: ["w"], http: [
                 { match: [{ uri: { prefix: "/api" } }], route: [{ destination: { host: "w" } }] },
