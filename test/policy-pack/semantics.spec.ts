@@ -138,6 +138,10 @@ describe("Istio semantics", () => {
             const gw = gateway("istio-config", "a", { selector: { istio: "gw" }, servers: [httpsServer(["shop.example.com"], "shop-tls")] });
             assert.deepStrictEqual(run("gateway-credential-namespace", [gw, secret("istio-ingress", "shop-tls")]), []);
         });
+        it("accepts tls DISABLE towards a namespace without proxies", () => {
+            const dr = destinationRule("shop", "db", { host: "postgres.data.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } });
+            assert.deepStrictEqual(run("destination-rule-tls-not-disabled", [namespace("data"), dr]), []);
+        });
         it("accepts an inert revision label beside istio-injection=disabled", () => {
             assert.deepStrictEqual(run("namespace-injection-labels", [namespace("shop", { "istio-injection": "disabled", "istio.io/rev": "1-30-3" })]), []);
         });
