@@ -107,7 +107,12 @@ export function consumerNamespaces(idx: StackIndex, vs: K8sObject): string[] {
         if (r.mesh) continue;
         out.add(r.namespace);
         const gw = idx.get(GK.Gateway, r.namespace, r.name);
-        if (gw && !gw.unknown) for (const ns of gatewayHome(idx, gw).namespaces) out.add(ns);
+        if (!gw || gw.unknown) continue;
+        // Many routes bind to one Gateway: its pods' namespaces are looked up once.
+        const homes = idx.memoize("gateway-home-namespaces", () => new Map<K8sObject, string[]>());
+        let nss = homes.get(gw);
+        if (!nss) homes.set(gw, (nss = gatewayHome(idx, gw).namespaces));
+        for (const ns of nss) out.add(ns);
     }
     return [...out];
 }
