@@ -194,10 +194,16 @@ export function gatewayDuplicateCertificate(): StackValidationPolicy {
             }
             for (const [name, list] of groups) {
                 if (list.length < 2) continue;
-                for (const gw of list) {
+                // One finding per group of Gateways sharing pods, on the first of them (as istioctl reports it).
+                const sorted = [...list].sort((a, b) => ref(a).localeCompare(ref(b)));
+                const done = new Set<K8sObject>();
+                for (const gw of sorted) {
+                    if (done.has(gw)) continue;
                     const sel = labelMap(gw.spec.selector);
-                    const others = list.filter(g => g !== gw && selectorsOverlap(idx, sel, labelMap(g.spec.selector)));
+                    const others = sorted.filter(g => g !== gw && !done.has(g) && selectorsOverlap(idx, sel, labelMap(g.spec.selector)));
                     if (others.length === 0) continue;
+                    done.add(gw);
+                    others.forEach(g => done.add(g));
                     report(gw, `${ref(gw)}: credential "${name}" is also used by ${others.map(ref).join(", ")}; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.`);
                 }
             }

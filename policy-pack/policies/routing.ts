@@ -227,14 +227,14 @@ export function virtualServiceUnreachableRoutes(): ResourceValidationPolicy {
                     const same = seen.get(key);
                     if (same !== undefined) {
                         report(`${ref(o)}: spec.${section}[${i}].match repeats spec.${section}[${same}].match, so the earlier route always wins and this one never applies.`);
-                        continue;
+                    } else {
+                        seen.set(key, i);
                     }
-                    seen.set(key, i);
                     const shadowed = matches.map(m => earlier.find(e => coversFn(e.m, m ?? {})));
                     shadowed.forEach((by, k) => {
                         if (!by) return;
-                        const whole = shadowed.every(x => x) ? (matches.length === 1 ? ", so the route never applies" : "; no match of the route can apply") : "";
-                        report(`${ref(o)}: spec.${section}[${i}].match[${k}] is covered by ${by.at}, an earlier and broader match that takes all its requests${whole}. Order the more specific match first.`);
+                        const whole = same !== undefined ? "" : shadowed.every(x => x) ? (matches.length === 1 ? ", so the route never applies" : "; no match of the route can apply") : "";
+                        report(`${ref(o)}: spec.${section}[${i}].match[${k}] is covered by ${by.at}, an earlier match that takes all its requests${whole}. Order the more specific match first.`);
                     });
                     matches.forEach((m, k) => earlier.push({ m: m ?? {}, at: `spec.${section}[${i}].match[${k}]` }));
                 }

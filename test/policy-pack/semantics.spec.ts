@@ -125,7 +125,7 @@ describe("Istio semantics", () => {
                 { match: [{ uri: { exact: "/api/v1" } }], route: [{ destination: { host: "w" } }] },
             ] });
             assert.deepStrictEqual(run("virtual-service-unreachable-routes", [vs]), [
-                "VirtualService shop/w: spec.http[1].match[0] is covered by spec.http[0].match[0], an earlier and broader match that takes all its requests, so the route never applies. Order the more specific match first.",
+                "VirtualService shop/w: spec.http[1].match[0] is covered by spec.http[0].match[0], an earlier match that takes all its requests, so the route never applies. Order the more specific match first.",
             ]);
         });
         it("reports Gateways whose selectors pick the same pods", () => {
