@@ -48,14 +48,15 @@ export function destinationRuleTls(spec: Obj): TlsAt[] {
 }
 
 /** A destination a VirtualService sends traffic to. */
-export interface DestinationAt { path: string; host: string; subset?: string }
+export interface DestinationAt { path: string; host: string; subset?: string; port?: number }
 
 /** Route, mirror and mirrors destinations of a VirtualService's http, tcp and tls routes. */
 export function virtualServiceDestinations(spec: Obj): DestinationAt[] {
     const out: DestinationAt[] = [];
     const dest = (d: unknown, path: string) => {
         const host = str((d as Obj | undefined)?.host);
-        if (host) out.push({ path, host, subset: str((d as Obj).subset) });
+        const port = (d as Obj | undefined)?.port?.number;
+        if (host) out.push({ path, host, subset: str((d as Obj).subset), port: typeof port === "number" ? port : undefined });
     };
     for (const section of ["http", "tcp", "tls"]) {
         arr(spec[section]).forEach((r, i) => {
@@ -94,4 +95,24 @@ export function boundToMesh(spec: Obj): boolean {
 export function injectionEnabled(ns: K8sObject): boolean {
     return ns.labels["istio-injection"] === "enabled" ||
         (ns.labels["istio.io/rev"] !== undefined && ns.labels["istio-injection"] !== "disabled");
+}
+
+/**
+ * Why Istio rejects a ServiceEntry, or undefined when it accepts it. A rejected entry is never applied, so it
+ * declares no host: the checks that look for a ServiceEntry over a host skip it.
+ */
+export function serviceEntryInvalid(spec: Obj): string | undefined {
+    const hosts = arr(spec.hosts).filter((h): h is string => typeof h === "string");
+    if (hosts.length === 0) return "it lists no hosts";
+    if (hosts.includes("*")) return "it lists the host *";
+    const resolution = str(spec.resolution) ?? "NONE";
+    const wildcard = hosts.find(h => h.startsWith("*"));
+    if (resolution === "DNS" && wildcard && arr(spec.endpoints).length === 0) {
+        return `resolution DNS needs endpoints for the wildcard host ${wildcard}`;
+    }
+    if ((resolution === "DNS" || resolution === "DNS_ROUND_ROBIN") && arr(spec.addresses).some(a => typeof a === "string" && a.includes("/"))) {
+        return `resolution ${resolution} cannot use CIDR addresses`;
+    }
+    if (arr(spec.ports).some(p => typeof p?.number !== "number" || !str(p?.name))) return "a port lacks its number or name";
+    return undefined;
 }

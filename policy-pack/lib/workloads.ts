@@ -56,3 +56,22 @@ export function gatewayHome(idx: StackIndex, gw: K8sObject): GatewayHome {
         found: false,
     };
 }
+
+/** True when every label of `a` is in `b` with the same value: `a` selects every pod `b` selects. */
+export function selectorContains(a: Record<string, string>, b: Record<string, string>): boolean {
+    for (const k of Object.keys(a)) if (b[k] !== a[k]) return false;
+    return true;
+}
+
+/**
+ * True when two workload selectors pick a common pod. When both select workloads among the checked resources,
+ * those decide (a pod matched by both). When one selects none there, its pods run elsewhere, so only the
+ * labels can tell: one selector containing the other means its pods are among the other's.
+ */
+export function selectorsOverlap(idx: StackIndex, a: Record<string, string>, b: Record<string, string>): boolean {
+    if (selectorContains(a, b) && selectorContains(b, a)) return true;
+    const wa = selectWorkloads(idx, a);
+    const wb = selectWorkloads(idx, b);
+    if (wa.length > 0 && wb.length > 0) return wa.some(w => selects(b, w.podLabels));
+    return selectorContains(a, b) || selectorContains(b, a);
+}

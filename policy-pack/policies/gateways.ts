@@ -5,7 +5,7 @@ import { GK } from "../lib/istio";
 import { arr, formatLabels, K8sObject, labelMap, Obj, ref, str } from "../lib/k8s";
 import { objectPolicy, stackPolicy, stringList } from "../lib/policy";
 import { StackIndex } from "../lib/stack";
-import { gatewayHome } from "../lib/workloads";
+import { gatewayHome, selectorsOverlap } from "../lib/workloads";
 
 const TERMINATING = new Set(["SIMPLE", "MUTUAL", "OPTIONAL_MUTUAL"]);
 
@@ -87,6 +87,9 @@ export function gatewayCredentialNamespace(): StackValidationPolicy {
                 if (creds.inNs.has(`${ns}|${name}`)) return;
                 if (cfg.externalCredentials.some(e => e === `${ns}/${name}` || e === `${ns}/*`)) return;
                 const elsewhere = creds.anywhere.get(name) ?? [];
+                // The gateway pods are not among the checked resources, so their namespace is a guess: a
+                // credential of that name in another namespace may well be next to them.
+                if (!home.found && elsewhere.length > 0) return;
                 if (elsewhere.length === 0 && cfg.assumeExternalCredentialsExist) return;
                 const where = elsewhere.length > 0
                     ? `it exists only as ${elsewhere.slice(0, 3).map(ref).join(", ")}`
@@ -118,41 +121,63 @@ export function gatewayHttpsWildcardHost(): ResourceValidationPolicy {
     });
 }
 
-/** IST0145 ConflictingGateways. */
+/** Protocols whose servers on one port Istio merges into one route table (routes of both Gateways apply). */
+const MERGED = new Set(["HTTP", "HTTP2", "GRPC"]);
+/** Protocols without SNI or Host: every server on the port shares one listener whatever its hosts. */
+const HOSTLESS = new Set(["TCP", "MONGO", "REDIS", "MYSQL"]);
+
+interface ServerAt { gw: K8sObject; index: number; protocol: string; selector: Record<string, string>; hosts: Set<string> }
+
+/**
+ * IST0145 ConflictingGateways, as the gateway applies it: two servers conflict when their Gateways select a
+ * common gateway pod (label logic when the pods are not among the checked resources), on the same port, for
+ * the same host (any host for TCP). Plain HTTP servers are merged, not dropped; a wildcard and a more specific
+ * host on a TLS port are both kept (the most specific SNI match wins).
+ */
 export function gatewayConflict(): StackValidationPolicy {
     return stackPolicy({
         name: "gateway-conflict",
-        description: "Checks that no two Gateways share the same workload selector, port and host.",
+        description: "Checks that no two Gateways selecting a common gateway workload declare TLS or TCP servers for the same port and host.",
         enforcementLevel: "mandatory",
         check: (idx, _cfg, report) => {
-            const groups = new Map<string, K8sObject[]>();
+            // Servers by `port|host` (and `port|` for host-less protocols): only servers sharing a key are compared.
+            const groups = new Map<string, ServerAt[]>();
             for (const gw of idx.of(GK.Gateway)) {
                 if (gw.unknown) continue;
-                const sel = formatLabels(labelMap(gw.spec.selector));
-                const keys = new Set<string>();
-                for (const s of arr(gw.spec.servers)) {
-                    for (const h of arr(s?.hosts)) {
-                        if (typeof h === "string") keys.add(`${sel}|${s?.port?.number}|${parseServerHost(h, gw.namespace).host}`);
+                const selector = labelMap(gw.spec.selector);
+                arr(gw.spec.servers).forEach((s, index) => {
+                    const protocol = (str(s?.port?.protocol) ?? "").toUpperCase();
+                    const hosts = new Set(arr(s?.hosts).filter((h): h is string => typeof h === "string").map(h => parseServerHost(h, gw.namespace).host));
+                    const at = { gw, index, protocol, selector, hosts };
+                    const keys = HOSTLESS.has(protocol) ? [""] : [...hosts];
+                    for (const h of keys) {
+                        const key = `${s?.port?.number}|${h}`;
+                        const list = groups.get(key);
+                        if (list) list.push(at); else groups.set(key, [at]);
                     }
-                }
-                for (const k of keys) {
-                    const list = groups.get(k);
-                    if (list) list.push(gw); else groups.set(k, [gw]);
-                }
+                });
             }
+            const reported = new Set<string>();
             for (const [key, list] of groups) {
                 if (list.length < 2) continue;
-                const [sel, port, host] = key.split("|");
-                for (const gw of list) {
-                    const others = list.filter(g => g !== gw).map(ref).join(", ");
-                    report(gw, `${ref(gw)}: selector ${sel}, port ${port} and host ${host} are also claimed by ${others}; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.`);
+                const [port, host] = key.split("|");
+                for (const a of list) {
+                    const others = list.filter(b => b.gw !== a.gw && !(MERGED.has(a.protocol) && MERGED.has(b.protocol)) &&
+                        selectorsOverlap(idx, a.selector, b.selector));
+                    if (others.length === 0) continue;
+                    const id = `${a.gw.urn}|${a.index}|${others.map(o => o.gw.urn).join(",")}`;
+                    if (reported.has(id)) continue;
+                    reported.add(id);
+                    const names = [...new Set(others.map(o => `${ref(o.gw)} (selector ${formatLabels(o.selector)})`))].join(", ");
+                    const what = host === "" ? `${a.protocol} port ${port}` : `port ${port} and host ${host}`;
+                    report(a.gw, `${ref(a.gw)}: spec.servers[${a.index}] (selector ${formatLabels(a.selector)}) claims ${what}, also claimed by ${names} on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.`);
                 }
             }
         },
     });
 }
 
-/** IST0138 GatewayDuplicateCertificate. */
+/** IST0138 GatewayDuplicateCertificate, for Gateways that select a common gateway pod. */
 export function gatewayDuplicateCertificate(): StackValidationPolicy {
     return stackPolicy({
         name: "gateway-duplicate-certificate",
@@ -161,18 +186,25 @@ export function gatewayDuplicateCertificate(): StackValidationPolicy {
         check: (idx, _cfg, report) => {
             const groups = new Map<string, K8sObject[]>();
             for (const gw of idx.of(GK.Gateway)) {
-                const sel = formatLabels(labelMap(gw.spec.selector));
                 const names = new Set(arr(gw.spec.servers).filter(terminates).flatMap(s => credentials(s.tls)));
                 for (const n of names) {
-                    const list = groups.get(`${sel}|${n}`);
-                    if (list) list.push(gw); else groups.set(`${sel}|${n}`, [gw]);
+                    const list = groups.get(n);
+                    if (list) list.push(gw); else groups.set(n, [gw]);
                 }
             }
-            for (const [key, list] of groups) {
+            for (const [name, list] of groups) {
                 if (list.length < 2) continue;
-                const name = key.slice(key.indexOf("|") + 1);
-                for (const gw of list) {
-                    report(gw, `${ref(gw)}: credential "${name}" is also used by ${list.filter(g => g !== gw).map(ref).join(", ")}; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.`);
+                // One finding per group of Gateways sharing pods, on the first of them (as istioctl reports it).
+                const sorted = [...list].sort((a, b) => ref(a).localeCompare(ref(b)));
+                const done = new Set<K8sObject>();
+                for (const gw of sorted) {
+                    if (done.has(gw)) continue;
+                    const sel = labelMap(gw.spec.selector);
+                    const others = sorted.filter(g => g !== gw && !done.has(g) && selectorsOverlap(idx, sel, labelMap(g.spec.selector)));
+                    if (others.length === 0) continue;
+                    done.add(gw);
+                    others.forEach(g => done.add(g));
+                    report(gw, `${ref(gw)}: credential "${name}" is also used by ${others.map(ref).join(", ")}; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.`);
                 }
             }
         },

@@ -22,10 +22,11 @@ import { namespaceRevisionByTag, namespaceRevisionServed } from "./revisions";
 import { destinationRuleTlsNotDisabled, meshWideStrictMtls, peerAuthenticationStrictMtls } from "./mtls";
 import { singleDefaultSidecarTelemetry, traceSampling } from "./observability";
 import {
-    meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceDestinationExists, virtualServiceGatewayExists,
+    meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceGatewayExists,
     virtualServiceHostInGateway, virtualServiceRouteWeights, virtualServiceSubsetDefined, virtualServiceUnreachableRoutes,
 } from "./routing";
 import { airGappedImageRegistry } from "./registry";
+import { virtualServiceDestinationExists } from "./destinations";
 import { durationMinimum } from "./timeouts";
 import { schemaConformance } from "./schema";
 

@@ -14,7 +14,9 @@ export function namespaceInjectionLabels(): ResourceValidationPolicy {
         check: (o, _cfg, report) => {
             const legacy = o.labels["istio-injection"];
             const rev = o.labels["istio.io/rev"];
-            if (legacy !== undefined && rev !== undefined) {
+            // istio-injection=disabled turns injection off whatever the revision says: the revision label is
+            // inert, not conflicting, and Istio's analyzer leaves it alone too.
+            if (legacy !== undefined && rev !== undefined && legacy === "enabled") {
                 report(`${ref(o)}: metadata.labels has both istio-injection=${legacy} and istio.io/rev=${rev}; istio-injection wins, so pods get the default revision's proxy (or none) instead of that of revision or tag ${rev}, which breaks canary upgrades and tag moves. Keep only istio.io/rev.`);
             }
         },
@@ -42,7 +44,7 @@ export function workloadInjectionOptOut(): StackValidationPolicy {
                     const injected = ns ? !ns.unknown && injectionEnabled(ns) : cfg.injectedNamespaces.includes(w.namespace);
                     if (!injected || cfg.allowedWorkloads.includes(`${w.namespace}/${w.name}`)) continue;
                     const t = podTemplate(w);
-                    if (!t) continue;
+                    if (!t || managesOwnProxy(t)) continue;
                     for (const field of ["labels", "annotations"]) {
                         const v = labelMap(t.metadata[field])[OPT_OUT_KEY];
                         if (v === "false") {
@@ -56,6 +58,19 @@ export function workloadInjectionOptOut(): StackValidationPolicy {
 }
 
 const PROXY_CONTAINERS = new Set(["istio-proxy", "istio-init", "istio-validation"]);
+
+/** Istio's own components, which opt out of injection because they are the control plane or the node agents. */
+const ISTIO_COMPONENTS: [string, string][] = [["app", "istiod"], ["istio", "pilot"], ["k8s-app", "istio-cni-node"], ["app", "ztunnel"]];
+
+/**
+ * True for pods that run a proxy without injection (a gateway with its own istio-proxy container) or are
+ * Istio's control plane and node agents: their opt-out is how Istio installs them, not an escape from the mesh.
+ */
+function managesOwnProxy(t: { metadata: Record<string, any>; spec: Record<string, any> }): boolean {
+    const labels = labelMap(t.metadata.labels);
+    if (ISTIO_COMPONENTS.some(([k, v]) => labels[k] === v)) return true;
+    return arr(t.spec.containers).some(c => c?.name === "istio-proxy");
+}
 const PROXY_UID = 1337;
 
 /** IST0144 InvalidApplicationUID. */

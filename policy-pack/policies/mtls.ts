@@ -1,8 +1,9 @@
 /** Mutual TLS between workloads: PeerAuthentication and DestinationRule TLS. */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { covers, DEFAULT_CLUSTER_DOMAIN, HostMap, isClusterLocal, isWildcard, resolveHost } from "../lib/hosts";
-import { GK, destinationRuleTls } from "../lib/istio";
+import { covers, DEFAULT_CLUSTER_DOMAIN, HostMap, isClusterLocal, isWildcard, resolveHost, splitServiceHost } from "../lib/hosts";
+import { GK, destinationRuleTls, injectionEnabled } from "../lib/istio";
 import { arr, ref, str } from "../lib/k8s";
+import { StackIndex } from "../lib/stack";
 import { clusterDomainOption, objectPolicy, stackPolicy, stringList } from "../lib/policy";
 
 const WEAK_MODES = new Set(["DISABLE", "PERMISSIVE"]);
@@ -95,7 +96,7 @@ export function destinationRuleTlsNotDisabled(): StackValidationPolicy {
                 const hostText = str(dr.spec.host);
                 if (!hostText) continue;
                 const host = resolveHost(hostText, dr.namespace, domain);
-                if (!inMesh(host) || cfg.exemptHosts.some(e => covers(e.toLowerCase(), host))) continue;
+                if (!inMesh(host) || cfg.exemptHosts.some(e => covers(e.toLowerCase(), host)) || outsideMesh(idx, host, domain)) continue;
                 for (const at of destinationRuleTls(dr.spec)) {
                     if (str(at.tls.mode) === "DISABLE") {
                         report(dr, `${ref(dr)}: ${at.path}.mode is DISABLE for ${host}, a host inside the mesh; sidecars send this traffic in plaintext, and a server requiring STRICT mTLS rejects it. Use ISTIO_MUTUAL or remove the tls block.`);
@@ -104,4 +105,15 @@ export function destinationRuleTlsNotDisabled(): StackValidationPolicy {
             }
         },
     });
+}
+
+/**
+ * True when a cluster host's namespace is among the resources and runs no proxies (no injection, not ambient):
+ * its servers accept only plaintext, so DISABLE is what reaching them takes.
+ */
+function outsideMesh(idx: StackIndex, host: string, domain: string): boolean {
+    const svc = splitServiceHost(host, domain);
+    const ns = svc && idx.get(GK.Namespace, "", svc.namespace);
+    if (!ns || ns.unknown) return false;
+    return !injectionEnabled(ns) && ns.labels["istio.io/dataplane-mode"] !== "ambient";
 }

@@ -2,9 +2,11 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { covers, DEFAULT_CLUSTER_DOMAIN, HostMap, isClusterLocal, parseGatewayRef, parseServerHost, resolveHost, serverHostAdmits } from "../lib/hosts";
 import { boundToMesh, GK, virtualServiceDestinations, virtualServiceGatewayRefs } from "../lib/istio";
-import { arr, K8sObject, ref, str } from "../lib/k8s";
+import { arr, K8sObject, Obj, ref, str } from "../lib/k8s";
 import { clusterDomainOption, objectPolicy, stackPolicy, stringList } from "../lib/policy";
+import { httpMatchCovers, l4MatchCovers } from "../lib/matches";
 import { StackIndex } from "../lib/stack";
+import { consumerNamespaces, describeExport, Exported, exportedTo, sharesNamespace, visibleInAny } from "../lib/visibility";
 
 /** Istio traffic-management practice: weights read as percentages. */
 export function virtualServiceRouteWeights(): ResourceValidationPolicy {
@@ -31,7 +33,7 @@ export function virtualServiceRouteWeights(): ResourceValidationPolicy {
     });
 }
 
-interface SubsetIndexEntry { dr: K8sObject; host: string }
+interface SubsetIndexEntry { dr: K8sObject; host: string; exported: Exported }
 
 function destinationRulesByHost(idx: StackIndex, domain: string): HostMap<SubsetIndexEntry> {
     return idx.memoize(`dr-by-host|${domain}`, () => {
@@ -40,7 +42,7 @@ function destinationRulesByHost(idx: StackIndex, domain: string): HostMap<Subset
             const h = str(dr.spec.host);
             if (h) {
                 const host = resolveHost(h, dr.namespace, domain);
-                m.add(host, { dr, host });
+                m.add(host, { dr, host, exported: exportedTo(idx, dr) });
             }
         }
         return m;
@@ -64,14 +66,19 @@ export function virtualServiceSubsetDefined(): StackValidationPolicy {
             if (idx.incomplete(GK.DestinationRule, ["spec.host", "spec.subsets"])) return;
             const byHost = destinationRulesByHost(idx, domain);
             for (const vs of idx.of(GK.VirtualService)) {
+                let seen: string[] | undefined;
+                const consumers = () => (seen ??= consumerNamespaces(idx, vs));
                 for (const d of virtualServiceDestinations(vs.spec)) {
                     if (!d.subset) continue;
                     const host = resolveHost(d.host, vs.namespace, domain);
                     if (cfg.externalDestinationRuleHosts.some(e => covers(e.toLowerCase(), host))) continue;
-                    const candidates = byHost.covering(host);
+                    // A DestinationRule applies only where it is exported (exportTo, or the mesh default).
+                    const candidates = byHost.covering(host).filter(c => visibleInAny(c.exported, consumers()));
                     if (candidates.some(c => c.dr.unknown)) continue;
                     if (candidates.length === 0) {
-                        report(vs, `${ref(vs)}: ${d.path}.subset "${d.subset}" has no DestinationRule for host ${host}; the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).`);
+                        const hiddenDr = byHost.covering(host)[0];
+                        const note = hiddenDr ? ` visible in namespace ${consumers().join(", ")} (${ref(hiddenDr.dr)} is exported only to ${describeExport(hiddenDr.exported)})` : "";
+                        report(vs, `${ref(vs)}: ${d.path}.subset "${d.subset}" has no DestinationRule for host ${host}${note}; the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).`);
                         continue;
                     }
                     // Istio applies only the DestinationRules with the most specific matching host.
@@ -133,9 +140,11 @@ export function meshVirtualServiceHostConflict(): StackValidationPolicy {
         configSchema: { properties: { clusterDomain: clusterDomainOption } },
         check: (idx, cfg, report) => {
             const domain = cfg.clusterDomain || DEFAULT_CLUSTER_DOMAIN;
-            const byHost = new Map<string, K8sObject[]>();
+            // Two mesh VirtualServices conflict only where both are visible: exportTo scopes them (IST0109).
+            const byHost = new Map<string, { vs: K8sObject; exported: Exported }[]>();
             for (const vs of idx.of(GK.VirtualService)) {
                 if (vs.unknown || !boundToMesh(vs.spec)) continue;
+                const exported = exportedTo(idx, vs);
                 const seen = new Set<string>();
                 for (const h of arr(vs.spec.hosts)) {
                     if (typeof h !== "string") continue;
@@ -143,15 +152,16 @@ export function meshVirtualServiceHostConflict(): StackValidationPolicy {
                     if (seen.has(host)) continue;
                     seen.add(host);
                     const list = byHost.get(host);
-                    if (list) list.push(vs); else byHost.set(host, [vs]);
+                    if (list) list.push({ vs, exported }); else byHost.set(host, [{ vs, exported }]);
                 }
             }
             for (const [host, list] of byHost) {
                 if (list.length < 2) continue;
-                for (const vs of list) {
-                    const others = list.filter(x => x !== vs).map(ref);
+                for (const a of list) {
+                    const others = list.filter(b => b !== a && sharesNamespace(a.exported, b.exported)).map(b => ref(b.vs));
+                    if (others.length === 0) continue;
                     const shown = others.length > 3 ? `${others.slice(0, 3).join(", ")} and ${others.length - 3} more` : others.join(", ");
-                    report(vs, `${ref(vs)}: host ${host} is also defined for the mesh by ${shown}; sidecars do not merge mesh VirtualServices, so only one of them takes effect and the other routes are silently ignored. Merge them into one VirtualService.`);
+                    report(a.vs, `${ref(a.vs)}: host ${host} is also defined for the mesh by ${shown}; sidecars do not merge mesh VirtualServices, so only one of them takes effect and the other routes are silently ignored. Merge them into one VirtualService.`);
                 }
             }
         },
@@ -191,58 +201,19 @@ export function virtualServiceHostInGateway(): StackValidationPolicy {
     });
 }
 
-/** IST0101/IST0174 for destination hosts. */
-export function virtualServiceDestinationExists(): StackValidationPolicy {
-    return stackPolicy<{ clusterDomain: string; externalHosts: string[] }>({
-        name: "virtual-service-destination-exists",
-        description: "Checks that every VirtualService destination host is a Service or ServiceEntry among the checked resources (cluster hosts are checked when their namespace is).",
-        enforcementLevel: "advisory",
-        configSchema: {
-            properties: {
-                clusterDomain: clusterDomainOption,
-                externalHosts: stringList("Resolved hosts (wildcards allowed) that exist outside the checked resources."),
-            },
-        },
-        check: (idx, cfg, report) => {
-            const domain = cfg.clusterDomain || DEFAULT_CLUSTER_DOMAIN;
-            if (idx.incomplete(GK.ServiceEntry, ["spec.hosts"])) return;
-            const seHosts = idx.memoize(`se-hosts|${domain}`, () => {
-                const m = new HostMap<true>();
-                for (const se of idx.of(GK.ServiceEntry)) {
-                    for (const h of arr(se.spec.hosts)) if (typeof h === "string") m.add(resolveHost(h, se.namespace, domain), true);
-                }
-                return m;
-            });
-            const suffix = `.svc.${domain}`;
-            for (const vs of idx.of(GK.VirtualService)) {
-                for (const d of virtualServiceDestinations(vs.spec)) {
-                    const host = resolveHost(d.host, vs.namespace, domain);
-                    if (seHosts.covering(host).length > 0 || cfg.externalHosts.some(e => covers(e.toLowerCase(), host))) continue;
-                    if (host.endsWith(suffix)) {
-                        const [name, ns] = host.slice(0, -suffix.length).split(".");
-                        const known = idx.get(GK.Namespace, "", ns) || idx.in(GK.Service, ns).length > 0;
-                        if (!known || idx.get(GK.Service, ns, name) || idx.incomplete(GK.Service)) continue;
-                        report(vs, `${ref(vs)}: ${d.path}.host ${host} matches no Service in namespace ${ns} and no ServiceEntry; the route has no endpoints and requests fail with HTTP 503.`);
-                    } else if (!host.includes("*")) {
-                        report(vs, `${ref(vs)}: ${d.path}.host ${host} is outside the cluster and no ServiceEntry declares it; Istio has no cluster for it, so requests fail (BlackHole with REGISTRY_ONLY, 503 otherwise). Add a ServiceEntry or list the host in externalHosts.`);
-                    }
-                }
-            }
-        },
-    });
-}
-
-/** IST0130 VirtualServiceUnreachableRule, IST0131 VirtualServiceIneffectiveMatch (the duplicate-match part). */
+/** IST0130 VirtualServiceUnreachableRule, IST0131 VirtualServiceIneffectiveMatch. */
 export function virtualServiceUnreachableRoutes(): ResourceValidationPolicy {
     return objectPolicy({
         name: "virtual-service-unreachable-routes",
-        description: "Checks that no VirtualService http, tcp or tls route is unreachable: behind a route without match, or repeating an earlier route's match.",
+        description: "Checks that no VirtualService http, tcp or tls route or match is unreachable: behind a route without match, repeating an earlier match, or inside an earlier broader one (prefix /api before /api/v1).",
         enforcementLevel: "advisory",
         kinds: [GK.VirtualService],
         check: (o, _cfg, report) => {
             for (const section of ["http", "tcp", "tls"]) {
                 const routes = arr(o.spec[section]);
+                const coversFn = section === "http" ? httpMatchCovers : l4MatchCovers;
                 const seen = new Map<string, number>();
+                const earlier: { m: Obj; at: string }[] = [];
                 for (let i = 0; i < routes.length; i++) {
                     const matches = arr(routes[i]?.match);
                     if (matches.length === 0) {
@@ -253,12 +224,19 @@ export function virtualServiceUnreachableRoutes(): ResourceValidationPolicy {
                         break;
                     }
                     const key = JSON.stringify(matches.map(m => { const { name: _n, ...rest } = m ?? {}; return rest; }));
-                    const earlier = seen.get(key);
-                    if (earlier !== undefined) {
-                        report(`${ref(o)}: spec.${section}[${i}].match repeats spec.${section}[${earlier}].match, so the earlier route always wins and this one never applies.`);
+                    const same = seen.get(key);
+                    if (same !== undefined) {
+                        report(`${ref(o)}: spec.${section}[${i}].match repeats spec.${section}[${same}].match, so the earlier route always wins and this one never applies.`);
                     } else {
                         seen.set(key, i);
                     }
+                    const shadowed = matches.map(m => earlier.find(e => coversFn(e.m, m ?? {})));
+                    shadowed.forEach((by, k) => {
+                        if (!by) return;
+                        const whole = same !== undefined ? "" : shadowed.every(x => x) ? (matches.length === 1 ? ", so the route never applies" : "; no match of the route can apply") : "";
+                        report(`${ref(o)}: spec.${section}[${i}].match[${k}] is covered by ${by.at}, an earlier match that takes all its requests${whole}. Order the more specific match first.`);
+                    });
+                    matches.forEach((m, k) => earlier.push({ m: m ?? {}, at: `spec.${section}[${i}].match[${k}]` }));
                 }
             }
         },

@@ -76,8 +76,8 @@ describe("gateway policies", () => {
             const a = gw("istio-ingress", [httpsServer(["shop.example.com"], "a")], "a");
             const b = gw("istio-ingress", [httpsServer(["shop/shop.example.com"], "b")], "b");
             assert.deepStrictEqual(run("gateway-conflict", [a, b]), [
-                "Gateway istio-ingress/a: selector {istio=ingressgateway}, port 443 and host shop.example.com are also claimed by Gateway istio-ingress/b; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.",
-                "Gateway istio-ingress/b: selector {istio=ingressgateway}, port 443 and host shop.example.com are also claimed by Gateway istio-ingress/a; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.",
+                "Gateway istio-ingress/a: spec.servers[0] (selector {istio=ingressgateway}) claims port 443 and host shop.example.com, also claimed by Gateway istio-ingress/b (selector {istio=ingressgateway}) on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.",
+                "Gateway istio-ingress/b: spec.servers[0] (selector {istio=ingressgateway}) claims port 443 and host shop.example.com, also claimed by Gateway istio-ingress/a (selector {istio=ingressgateway}) on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.",
             ]);
         });
         it("accepts the same host on another port", () => {

@@ -169,6 +169,7 @@ describe("routing policies", () => {
             const vs = virtualService("shop", "web", { tcp: [{ match: [{ port: 5432 }] }, { match: [{ name: "again", port: 5432 }] }] });
             assert.deepStrictEqual(run("virtual-service-unreachable-routes", [vs]), [
                 "VirtualService shop/web: spec.tcp[1].match repeats spec.tcp[0].match, so the earlier route always wins and this one never applies.",
+                "VirtualService shop/web: spec.tcp[1].match[0] is covered by spec.tcp[0].match[0], an earlier match that takes all its requests. Order the more specific match first.",
             ]);
         });
     });
