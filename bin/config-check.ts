@@ -7,10 +7,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLError, YAMLMap } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, Scalar, YAMLMap } from "yaml";
 import { checkMeshConfig, formatProblems, Problem, PROJECT } from "../config";
 import { checkChartDirectory } from "../config/environment";
-import { YamlSource } from "../config/yaml-source";
+import { yamlProblem, YamlSource } from "../config/yaml-source";
 import { INCLUDE_KEY, IncludeError, resolveIncludes } from "../config/include";
 
 /** Stands in for an encrypted value: it can't be decrypted here, and only its presence matters. */
@@ -111,19 +111,6 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
         return at === undefined ? undefined : lines.linePos(at);
     };
     return { raw, position };
-}
-
-/**
- * A YAML parse error as one sentence: without the parser's own " at line L, column C:" (the caller puts the
- * position first) and, for a repeated key, naming the key.
- */
-export function yamlProblem(text: string, e: YAMLError): string {
-    if (e.code === "DUPLICATE_KEY") {
-        // The error points at the key's first character; the key runs to its closing quote or to ": ".
-        const key = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n]*?(?=:(?:\s|$)))/m.exec(text.slice(e.pos[0]))?.[0].trim() ?? "";
-        return `duplicate key ${JSON.stringify(key.replace(/^["']|["']$/g, ""))}: a key may appear once in a map`;
-    }
-    return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
 }
 
 /**

@@ -5,7 +5,20 @@
  * needs a position, which is only when something is wrong.
  */
 import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
-import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, Node, parseDocument, YAMLError } from "yaml";
+
+/**
+ * A YAML parse error as one sentence: without the parser's own " at line L, column C:" (the caller puts the
+ * position first) and, for a repeated key, naming the key.
+ */
+export function yamlProblem(text: string, e: YAMLError): string {
+    if (e.code === "DUPLICATE_KEY") {
+        // The error points at the key's first character; the key runs to its closing quote or to ": ".
+        const key = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n]*?(?=:(?:\s|$)))/m.exec(text.slice(e.pos[0]))?.[0].trim() ?? "";
+        return `duplicate key ${JSON.stringify(key.replace(/^["']|["']$/g, ""))}: a key may appear once in a map`;
+    }
+    return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
+}
 
 export class YamlSource {
     private parsed?: { root: unknown; lines: LineCounter } | null;
@@ -30,7 +43,7 @@ export class YamlSource {
             const lines = new LineCounter();
             const e = parseDocument(text, { lineCounter: lines, uniqueKeys: true }).errors[0];
             const pos = e?.linePos?.[0] ?? { line: err.mark.line + 1, col: err.mark.column + 1 };
-            const said = e ? e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "") : err.reason;
+            const said = e ? yamlProblem(text, e) : err.reason;
             const message = said.startsWith("Source contains multiple documents") ? "holds more than one YAML document (---): a file is one map" : said;
             return { at: `${shown}:${pos.line}:${pos.col}`, message };
         }

@@ -17,6 +17,12 @@ export function parseRange(text: string): IpRange | undefined {
     return "range" in parsed ? { family: parsed.range.family, start: parsed.range.first, end: parsed.range.last, text } : undefined;
 }
 
+/** An address (as a range of one), a CIDR or an `a-b` range: what a load balancer's reserved addresses are written as. */
+export function parseAddressOrRange(text: string): IpRange | undefined {
+    const ip = parse(text);
+    return ip ? { family: ip.family, start: ip.value, end: ip.value, text } : parseRange(text);
+}
+
 /** True when the address lies in the range. */
 export function inRange(ip: IpAddress, r: IpRange): boolean {
     return ip.family === r.family && ip.value >= r.start && ip.value <= r.end;

@@ -2,7 +2,7 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { intersects } from "../lib/hosts";
 import { GK } from "../lib/istio";
-import { inRange, IpRange, parseIp, parseRange } from "../lib/ip";
+import { inRange, IpRange, parseAddressOrRange, parseIp } from "../lib/ip";
 import { arr, K8sObject, labelMap, Obj, ref, str } from "../lib/k8s";
 import { stackPolicy, stringList } from "../lib/policy";
 import { StackIndex } from "../lib/stack";
@@ -267,7 +267,7 @@ export function gatewayAddressReserved(): StackValidationPolicy {
         },
         check: (idx, cfg, report) => {
             const reserved: { range: IpRange; by: string }[] = cfg.platformAddresses
-                .map((t) => parseRange(t)).filter((r): r is IpRange => !!r).map((range) => ({ range, by: `platformAddresses ${range.text}` }));
+                .map((t) => parseAddressOrRange(t)).filter((r): r is IpRange => !!r).map((range) => ({ range, by: `platformAddresses ${range.text}` }));
             const istioGateways: K8sObject[] = [];
             for (const gw of idx.of(GK.KubeGateway)) {
                 if (gw.unknown) continue;
@@ -276,7 +276,7 @@ export function gatewayAddressReserved(): StackValidationPolicy {
                     continue;
                 }
                 for (const a of gatewayAddresses(gw)) {
-                    const r = parseRange(a.text);
+                    const r = parseAddressOrRange(a.text);
                     if (r) reserved.push({ range: r, by: `${ref(gw)} of class ${gw.spec.gatewayClassName}` });
                 }
             }

@@ -72,7 +72,7 @@ describe("npm run config:check with istio-mesh:include", function () {
 
     it("exits 2 naming the file, line and column of a YAML error in an included file", () => {
         const dir = project({ "Pulumi.dev.yaml": STACK, "mesh/team-a.yaml": "namespaces:\n  billing: {}\n  billing: {}\n" });
-        assert.deepStrictEqual(check(path.join(dir, "Pulumi.dev.yaml")), { status: 2, stdout: "", stderr: `${dir}/mesh/team-a.yaml:3:3: Map keys must be unique\n` });
+        assert.deepStrictEqual(check(path.join(dir, "Pulumi.dev.yaml")), { status: 2, stdout: "", stderr: `${dir}/mesh/team-a.yaml:3:3: duplicate key "billing": a key may appear once in a map\n` });
     });
 
     it("exits 2 naming the stack file's line of an include path that does not exist", () => {

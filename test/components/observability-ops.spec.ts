@@ -89,8 +89,8 @@ describe("observability ops in the local stack", () => {
             stack.resources.filter((r) => /^(Service|Pod)Monitor$/.test(r.inputs?.kind ?? "")).map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels["otel-collector"]]),
             [
                 ["istiod", "metrics"],
-                ["istio-gateways", "metrics"],
                 ["istio-sidecars", "metrics"],
+                ["istio-gateways", "metrics"],
             ],
         ));
     it("keeps Istio's prometheus provider in the mesh config", () =>

@@ -187,7 +187,7 @@ describe("config: include", () => {
         it("names the file, line and column of a duplicated key, as unreadable", () =>
             assert.deepStrictEqual(refused({ "mesh/a.yaml": "namespaces:\n  shop: {}\n  shop: {}\n" }, { include: ["mesh/a.yaml"] }), {
                 unreadable: true,
-                lines: ["mesh/a.yaml:3:3: Map keys must be unique"],
+                lines: [`mesh/a.yaml:3:3: duplicate key "shop": a key may appear once in a map`],
             }));
 
         it("refuses a file of several YAML documents, as unreadable", () =>

@@ -127,7 +127,7 @@ describe("config: istio.revisions and istio.tags", () => {
                 istio: { revisions: { "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.30.3" }, "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" } }, revision: "1-30-3" },
             }).istio;
             const found = checkChartDirectory(istio, process.cwd());
-            assert.deepStrictEqual([found.length, found[0].key, /but istio\.revisions\.1-29-6\.version is 1\.29\.6/.test(found[0].message)], [3, "istio-mesh:istio.revisions.1-29-6.chartDir", true]);
+            assert.deepStrictEqual([found.length, found[0].key, /but istio\.revisions\.1-29-6\.version is 1\.29\.6/.test(found[0].message)], [4, "istio-mesh:istio.revisions.1-29-6.chartDir", true]);
         });
         it("accepts the 1.29.6 and 1.30.3 charts side by side", () => {
             const istio = parseMeshConfig({
@@ -144,7 +144,7 @@ describe("config: duplicate revision names", () => {
         const file = path.join(dir, "Pulumi.dup.yaml");
         fs.writeFileSync(file, "config:\n  istio-mesh:istio:\n    revisions:\n      1-30-3: {version: 1.30.3}\n      1-30-3: {version: 1.30.3}\n    revision: 1-30-3\n");
         try {
-            assert.throws(() => readStackFile(file), /Map keys must be unique/);
+            assert.throws(() => readStackFile(file), /duplicate key "1-30-3": a key may appear once in a map/);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
