@@ -10,15 +10,11 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { fingerprint } from "./fingerprint";
-import { readStackFile } from "../bin/config-check";
-import { REPO_ROOT, runProgram, Stack } from "./mocks";
+import { runProgram, Stack } from "./mocks";
+import { runStack, stackConfig, STACK_SECRETS } from "./stack-files";
 
 const FIXTURE = path.join(__dirname, "fixtures", "single-revision-fingerprints.json");
 const CHART = "kubernetes:helm.sh/v4:Chart";
-
-function runStack(name: string): Promise<Stack> {
-    return runProgram(readStackFile(path.join(REPO_ROOT, `Pulumi.${name}.yaml`)), { stack: name });
-}
 
 describe("single form: the same resources under the same URNs", () => {
     const pinned = JSON.parse(fs.readFileSync(FIXTURE, "utf8")) as Record<string, ReturnType<typeof fingerprint>>;
@@ -40,7 +36,7 @@ describe("single form: the same resources under the same URNs", () => {
 
 /** The stack's config with its single-form istio section rewritten as one revision named `name`. */
 function asRevisions(name: string, stackName: string): Record<string, unknown> {
-    const raw = readStackFile(path.join(REPO_ROOT, `Pulumi.${stackName}.yaml`));
+    const raw = stackConfig(stackName);
     const { version, chartRepo, revision, ...istio } = raw.istio as Record<string, unknown>;
     const source = chartRepo === undefined ? {} : { chartRepo };
     return { ...raw, istio: { ...istio, revisions: { [name]: { version, ...source } }, ...(revision === undefined ? {} : { revision }) } };
@@ -53,7 +49,7 @@ for (const [stackName, revision] of [["dev", "default"], ["prod", "1-30-3"]]) de
     const chart = `mesh-istiod-${revision}`;
     before(async () => {
         single = await runStack(stackName);
-        multi = await runProgram(asRevisions(revision, stackName), { stack: stackName });
+        multi = await runProgram(asRevisions(revision, stackName), { stack: stackName, secretKeys: Object.keys(STACK_SECRETS[stackName] ?? {}) });
     });
     it("aliases the istiod chart to its single-form URN", () =>
         assert.deepStrictEqual(

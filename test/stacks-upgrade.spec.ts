@@ -35,7 +35,10 @@ describe("stacks: upgrade (mid-upgrade render)", () => {
     it("enrols the namespaces by tag", () =>
         assert.deepStrictEqual(
             [stack.get("kubernetes:core/v1:Namespace", "customer-apps-namespace").inputs.metadata.labels, stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata.labels],
-            [{ "istio.io/rev": "prod-canary" }, { "istio.io/rev": "prod-stable" }],
+            [
+                { "istio.io/rev": "prod-canary", "pod-security.kubernetes.io/enforce": "baseline" },
+                { "istio.io/rev": "prod-stable", "pod-security.kubernetes.io/enforce": "baseline" },
+            ],
         ));
     it("exports where each namespace is", () =>
         assert.deepStrictEqual((stack.outputs.istio as { namespaces: unknown }).namespaces, {

@@ -65,6 +65,7 @@ describe("stacks", () => {
                     ["customer-apps", "customer-apps-pull-secret", "harbor-pull", PROD_SECRETS.registryPullSecret],
                     ["istio-ingress", "ingress-pull-secret", "harbor-pull", PROD_SECRETS.registryPullSecret],
                     ["istio-system", "mesh-pull-secret", "harbor-pull", PROD_SECRETS.registryPullSecret],
+                    ["kube-system", "mesh-cni-pull-secret", "harbor-pull", PROD_SECRETS.registryPullSecret],
                     ["observability", "observability-kiali-pull-secret", "harbor-pull", PROD_SECRETS.registryPullSecret],
                 ],
             ));
