@@ -23,8 +23,7 @@ import { resolveRegistry } from "./config/registry";
 import { revisionSummary } from "./components/control-plane.summary";
 
 /** Whether the engine handed the program this key as a secret (the SDK exports it untyped). */
-const isConfigSecret = (key: string): boolean =>
-    (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret?.(key) ?? false;
+const isConfigSecret = (key: string): boolean => (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret?.(key) ?? false;
 
 function loadConfig(): MeshConfig {
     try {

@@ -42,7 +42,13 @@ export function findIstioctl(): string | undefined {
     return onPath("istioctl") ?? (fromCache && fs.existsSync(fromCache) ? fromCache : undefined);
 }
 
-export async function measureIstioctl(istioctl: string, sizes: number[], runs: number, emit: (m: Measurement) => void, log: (s: string) => void): Promise<Measurement[]> {
+export async function measureIstioctl(
+    istioctl: string,
+    sizes: number[],
+    runs: number,
+    emit: (m: Measurement) => void,
+    log: (s: string) => void,
+): Promise<Measurement[]> {
     const out: Measurement[] = [];
     for (const size of sizes) {
         log(`istioctl analyze: ${size} resources, ${runs} run(s)`);
@@ -50,7 +56,16 @@ export async function measureIstioctl(istioctl: string, sizes: number[], runs: n
         const command: Command = { command: istioctl, args: ["analyze", "--use-kube=false", "--all-namespaces", dir], env: { ...process.env }, cwd: REPO_ROOT };
         const written = Number(fs.readFileSync(path.join(dir, ".complete"), "utf8"));
         // istioctl exits non-zero when it finds errors; any finding still means a complete analysis.
-        const m = await measure({ name: "istioctl-analyze", size, runs, command, external: true, okCodes: [0, 1, 3, 79], resources: () => written, extra: () => ({ unit: "resources" }) });
+        const m = await measure({
+            name: "istioctl-analyze",
+            size,
+            runs,
+            command,
+            external: true,
+            okCodes: [0, 1, 3, 79],
+            resources: () => written,
+            extra: () => ({ unit: "resources" }),
+        });
         emit(m);
         out.push(m);
     }
@@ -66,7 +81,10 @@ export function previewUnavailable(): string | undefined {
     }
     if (!fs.existsSync(path.join(REPO_ROOT, "Pulumi.local.yaml"))) return "Pulumi.local.yaml does not exist";
     // Creating the stack would write a secrets salt into Pulumi.local.yaml: that is the stack owner's step.
-    const r = spawnSync("bash", ["-c", `source "${path.join(REPO_ROOT, "scripts", "pulumi-env.sh")}" >/dev/null 2>&1 && pulumi stack ls --json`], { cwd: REPO_ROOT, encoding: "utf8" });
+    const r = spawnSync("bash", ["-c", `source "${path.join(REPO_ROOT, "scripts", "pulumi-env.sh")}" >/dev/null 2>&1 && pulumi stack ls --json`], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+    });
     const stacks: { name: string }[] = r.status === 0 ? JSON.parse(r.stdout || "[]") : [];
     if (!stacks.some((st) => st.name === "local" || st.name.endsWith("/local"))) {
         return "the local stack does not exist in the backend yet (pulumi stack init local, or npm run render, creates it)";
@@ -76,19 +94,39 @@ export function previewUnavailable(): string | undefined {
 
 /** The environment scripts/pulumi-env.sh sets up (fast once the tools are built), captured once. */
 function pulumiEnv(): NodeJS.ProcessEnv {
-    const r = spawnSync("bash", ["-c", `source "${path.join(REPO_ROOT, "scripts", "pulumi-env.sh")}" >&2 && env -0`], { cwd: REPO_ROOT, encoding: "utf8", maxBuffer: 1 << 24 });
+    const r = spawnSync("bash", ["-c", `source "${path.join(REPO_ROOT, "scripts", "pulumi-env.sh")}" >&2 && env -0`], {
+        cwd: REPO_ROOT,
+        encoding: "utf8",
+        maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) throw new Error(`scripts/pulumi-env.sh failed:\n${r.stderr}`);
-    return Object.fromEntries(r.stdout.split("\0").filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]));
+    return Object.fromEntries(
+        r.stdout
+            .split("\0")
+            .filter(Boolean)
+            .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+    );
 }
 
 export async function measurePreview(runs: number, emit: (m: Measurement) => void, log: (s: string) => void): Promise<Measurement> {
     const env = pulumiEnv();
     // The pulumi on the PATH pulumi-env.sh set up.
-    const bin = (env.PATH ?? "").split(path.delimiter).map((d) => path.join(d, "pulumi")).find((p) => fs.existsSync(p)) ?? "pulumi";
+    const bin =
+        (env.PATH ?? "")
+            .split(path.delimiter)
+            .map((d) => path.join(d, "pulumi"))
+            .find((p) => fs.existsSync(p)) ?? "pulumi";
     const command: Command = { command: bin, args: ["preview", "--stack", "local", "--non-interactive", "--diff=false"], env, cwd: REPO_ROOT };
     log(`pulumi preview (local stack): ${runs} run(s)`);
     await measure({ name: "warm-up", size: 1, runs: 1, command, external: true });
-    const m = await measure({ name: "pulumi-preview", size: 1, runs, command, external: true, extra: () => ({ unit: "stack (Pulumi.local.yaml)", scope: "whole CLI: engine, language host, program, providers" }) });
+    const m = await measure({
+        name: "pulumi-preview",
+        size: 1,
+        runs,
+        command,
+        external: true,
+        extra: () => ({ unit: "stack (Pulumi.local.yaml)", scope: "whole CLI: engine, language host, program, providers" }),
+    });
     emit(m);
     return m;
 }

@@ -84,17 +84,25 @@ export function previewCommand(run: HostRun): Command {
     const runPath = require.resolve("@pulumi/pulumi/cmd/run", { paths: [run.projectDir] });
     const args = [
         ...run.runtime.nodeargs,
-        "-r", path.join(__dirname, "exit-report.js"),
-        "-r", path.join(__dirname, "mock-engine.js"),
+        "-r",
+        path.join(__dirname, "exit-report.js"),
+        "-r",
+        path.join(__dirname, "mock-engine.js"),
         runPath,
-        "--monitor", "mock",
-        "--project", run.project,
-        "--root-directory", run.projectDir,
-        "--stack", run.stack,
-        "--pwd", pwd,
+        "--monitor",
+        "mock",
+        "--project",
+        run.project,
+        "--root-directory",
+        run.projectDir,
+        "--stack",
+        run.stack,
+        "--pwd",
+        pwd,
         "--dry-run",
         // The engine's default parallelism on this machine (4 per core); the mock engine answers at once anyway.
-        "--parallel", "8",
+        "--parallel",
+        "8",
         entry,
     ];
     return { command: process.execPath, args, env, cwd: run.projectDir, configBytes };

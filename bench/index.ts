@@ -67,7 +67,10 @@ const emit = (m: Measurement | Record<string, unknown>) => process.stdout.write(
 async function main(): Promise<void> {
     const o = options(process.argv.slice(2));
     const started = new Date();
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+    const load = os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ");
     log(`${started.toISOString()}, load average ${load}, ${os.cpus().length} cores, node ${process.version}`);
     const { programSizes, manifestSizes } = o;
 
@@ -104,9 +107,25 @@ async function main(): Promise<void> {
         }
     }
     if (programModes.includes("ts-node")) await measureMode("ts-node");
-    const end = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+    const end = os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ");
     process.stdout.write(
-        summary({ started, loadStart: load, loadEnd: end, runs: o.runs, tsNodeRuns: o.tsNodeRuns, configured: configuredMode(), pairs, checker, policies, istioctl, preview, skipped }),
+        summary({
+            started,
+            loadStart: load,
+            loadEnd: end,
+            runs: o.runs,
+            tsNodeRuns: o.tsNodeRuns,
+            configured: configuredMode(),
+            pairs,
+            checker,
+            policies,
+            istioctl,
+            preview,
+            skipped,
+        }),
     );
 }
 

@@ -133,7 +133,14 @@ export async function measure(series: Series): Promise<Measurement> {
         }
         if (sample.timedOut) {
             return {
-                name: series.name, size: series.size, wall_ms: null, peak_rss_mb: null, resources: null, runs: 0, walls_ms: [], cpu_ms: null,
+                name: series.name,
+                size: series.size,
+                wall_ms: null,
+                peak_rss_mb: null,
+                resources: null,
+                runs: 0,
+                walls_ms: [],
+                cpu_ms: null,
                 timed_out_after_ms: sample.wall_ms,
             };
         }

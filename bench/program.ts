@@ -45,7 +45,10 @@ function prepareBareProject(): void {
         include: [],
     };
     fs.writeFileSync(path.join(BARE_PROJECT, "tsconfig.program.json"), JSON.stringify(tsconfig, null, 2));
-    fs.writeFileSync(path.join(BARE_PROJECT, "Pulumi.yaml"), `name: bench-bare\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: ${LAUNCHER}\n`);
+    fs.writeFileSync(
+        path.join(BARE_PROJECT, "Pulumi.yaml"),
+        `name: bench-bare\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: ${LAUNCHER}\n`,
+    );
 }
 
 /**
@@ -53,8 +56,7 @@ function prepareBareProject(): void {
  * namespace and route in its own file under dist/bench/mesh-<n>/, included (written afresh).
  */
 function programRun(mode: Mode, namespaces: number): HostRun {
-    const runtime: ProgramRuntime =
-        mode === "ts-node" ? { typescript: true, nodeargs: [] } : { typescript: false, main: LAUNCHER, nodeargs: [] };
+    const runtime: ProgramRuntime = mode === "ts-node" ? { typescript: true, nodeargs: [] } : { typescript: false, main: LAUNCHER, nodeargs: [] };
     const includeDir = `dist/bench/mesh-${namespaces}`;
     const stack = meshStack(namespaces, includeDir);
     fs.rmSync(path.join(REPO_ROOT, includeDir), { recursive: true, force: true });
@@ -70,7 +72,13 @@ function programRun(mode: Mode, namespaces: number): HostRun {
 function bareRun(mode: Mode, resources: number): HostRun {
     const config = { "bench:resources": String(resources) };
     return mode === "ts-node"
-        ? { projectDir: REPO_ROOT, runtime: { typescript: true, main: path.relative(REPO_ROOT, BARE_SOURCE), nodeargs: [] }, project: "bench-bare", stack: "bench", config }
+        ? {
+              projectDir: REPO_ROOT,
+              runtime: { typescript: true, main: path.relative(REPO_ROOT, BARE_SOURCE), nodeargs: [] },
+              project: "bench-bare",
+              stack: "bench",
+              config,
+          }
         : { projectDir: BARE_PROJECT, runtime: readRuntime(BARE_PROJECT), project: "bench-bare", stack: "bench", config };
 }
 
@@ -95,7 +103,13 @@ export interface ProgramPair {
  * Measures the program at each size and, right after, the baseline with the same resource count. `emit`
  * receives each measurement as soon as it exists.
  */
-export async function measurePrograms(mode: Mode, sizes: number[], runs: number, emit: (m: Measurement) => void, log: (s: string) => void): Promise<ProgramPair[]> {
+export async function measurePrograms(
+    mode: Mode,
+    sizes: number[],
+    runs: number,
+    emit: (m: Measurement) => void,
+    log: (s: string) => void,
+): Promise<ProgramPair[]> {
     prepareBareProject();
     log(`program (${mode}): warm-up run (builds what the mode builds, fills the file cache)`);
     await measure({ name: "warm-up", size: sizes[0], runs: 1, command: previewCommand(programRun(mode, sizes[0])) });

@@ -51,9 +51,7 @@ async function main(dir) {
     const t0 = performance.now();
     const decoded = pb.AnalyzeStackRequest.deserializeBinary(wire);
     const t1 = performance.now();
-    const response = await new Promise((resolve, reject) =>
-        analyzeStack({ request: decoded }, (err, res) => (err ? reject(err) : resolve(res))),
-    );
+    const response = await new Promise((resolve, reject) => analyzeStack({ request: decoded }, (err, res) => (err ? reject(err) : resolve(res))));
     const t2 = performance.now();
     Object.assign(globalThis.__benchReport ?? {}, {
         resources: manifests.length,

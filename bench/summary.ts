@@ -64,7 +64,11 @@ function growth(what: string, series: Measurement[]): Check[] {
         const work = b.size / a.size;
         const ratio = b.wall_ms / a.wall_ms;
         const bound = work * GOALS.growthSlack;
-        out.push({ what: `${what}: linear growth ${a.size} -> ${b.size}`, status: verdict(ratio <= bound), detail: `${x(ratio)} the time for ${work}x the work (at most ${x(bound)})` });
+        out.push({
+            what: `${what}: linear growth ${a.size} -> ${b.size}`,
+            status: verdict(ratio <= bound),
+            detail: `${x(ratio)} the time for ${work}x the work (at most ${x(bound)})`,
+        });
     }
     return out;
 }
@@ -102,7 +106,11 @@ export function programChecks(pairs: ProgramPair[], configured: Mode): { text: s
         const label = `program (${mode})`;
         if (big) {
             const ms = big.program.wall_ms;
-            checks.push({ what: `${label}: ${GOALS.programNamespaces} namespaces under ${s(GOALS.programMs)}`, status: verdict(ms !== null && ms < GOALS.programMs), detail: wall(big.program) });
+            checks.push({
+                what: `${label}: ${GOALS.programNamespaces} namespaces under ${s(GOALS.programMs)}`,
+                status: verdict(ms !== null && ms < GOALS.programMs),
+                detail: wall(big.program),
+            });
             const what = `${label}: at most ${x(GOALS.overBaseline)} the bare baseline`;
             if (ms !== null && big.baseline?.wall_ms) {
                 const ratio = ms / big.baseline.wall_ms;
@@ -111,7 +119,12 @@ export function programChecks(pairs: ProgramPair[], configured: Mode): { text: s
                 checks.push({ what, status: "n/a", detail: "a run was stopped at the time limit" });
             }
         }
-        checks.push(...growth(label, ps.map((p) => p.program)));
+        checks.push(
+            ...growth(
+                label,
+                ps.map((p) => p.program),
+            ),
+        );
     }
     // The same config in every mode: report the exec limit once, at the largest size measured.
     const largest = [...pairs].sort((a, b) => b.namespaces - a.namespaces)[0];
@@ -150,7 +163,12 @@ function manifestChecks(r: Results): { text: string; checks: Check[] } {
         );
         for (const g of GOALS.checker) {
             const c = r.checker.find((m) => m.size === g.size);
-            if (c) checks.push({ what: `checker: ${g.size} resources under ${s(g.ms)}`, status: verdict(c.wall_ms !== null && c.wall_ms < g.ms), detail: wall(c) });
+            if (c)
+                checks.push({
+                    what: `checker: ${g.size} resources under ${s(g.ms)}`,
+                    status: verdict(c.wall_ms !== null && c.wall_ms < g.ms),
+                    detail: wall(c),
+                });
         }
         const peak = Math.max(...r.checker.map((c) => c.peak_rss_mb ?? 0));
         // (Failed or stopped runs have no RSS; the line below then covers only the measured sizes.)
@@ -162,7 +180,11 @@ function manifestChecks(r: Results): { text: string; checks: Check[] } {
                 // A stopped istioctl run is a lower bound on its time, so also on the ratio.
                 const ratio = (i.wall_ms ?? (i.timed_out_after_ms as number)) / c.wall_ms;
                 const undecided = i.wall_ms === null && ratio < GOALS.overIstioctl;
-                checks.push({ what: `checker at least ${GOALS.overIstioctl}x faster than istioctl analyze (${i.size} resources)`, status: undecided ? "n/a" : verdict(ratio >= GOALS.overIstioctl), detail: `${ratioText(i, c)} (${wall(i)} vs ${s(c.wall_ms)})` });
+                checks.push({
+                    what: `checker at least ${GOALS.overIstioctl}x faster than istioctl analyze (${i.size} resources)`,
+                    status: undecided ? "n/a" : verdict(ratio >= GOALS.overIstioctl),
+                    detail: `${ratioText(i, c)} (${wall(i)} vs ${s(c.wall_ms)})`,
+                });
             }
         }
     }
@@ -181,7 +203,9 @@ function manifestChecks(r: Results): { text: string; checks: Check[] } {
 
 export function summary(r: Results): string {
     const parts: string[] = [];
-    parts.push(`== npm run bench: ${r.started.toISOString()}; load average (1, 5, 15 min) ${r.loadStart} at start, ${r.loadEnd} at end; medians of ${r.runs} run(s)${r.tsNodeRuns !== r.runs ? ` (${r.tsNodeRuns} for ts-node)` : ""} ==`);
+    parts.push(
+        `== npm run bench: ${r.started.toISOString()}; load average (1, 5, 15 min) ${r.loadStart} at start, ${r.loadEnd} at end; medians of ${r.runs} run(s)${r.tsNodeRuns !== r.runs ? ` (${r.tsNodeRuns} for ts-node)` : ""} ==`,
+    );
     const program = programChecks(r.pairs, r.configured);
     const manifests = manifestChecks(r);
     if (program.text) parts.push(program.text);

@@ -104,8 +104,12 @@ export function readStackConfig(file: string): { raw: Record<string, unknown>; p
         if (entry !== undefined) {
             node =
                 typeof entry === "number"
-                    ? isSeq(value) ? (value.items[entry] as Node | undefined) : undefined
-                    : isMap(value) ? (value.items.find((p) => isScalar(p.key) && String(p.key.value) === entry)?.key as Node | undefined) : undefined;
+                    ? isSeq(value)
+                        ? (value.items[entry] as Node | undefined)
+                        : undefined
+                    : isMap(value)
+                      ? (value.items.find((p) => isScalar(p.key) && String(p.key.value) === entry)?.key as Node | undefined)
+                      : undefined;
         }
         const at = node?.range?.[0];
         return at === undefined ? undefined : lines.linePos(at);

@@ -109,7 +109,9 @@ if (require.main === module) {
         (err: unknown) => {
             // The CLI's output, diagnostics included, has been streamed already: say only what failed.
             const code = (err as { commandResult?: { code?: number } }).commandResult?.code;
-            console.error(`stack: ${run.operation} of stack ${run.stack} failed${code === undefined ? `: ${err instanceof Error ? err.message : String(err)}` : ` (the CLI exited ${code})`}`);
+            console.error(
+                `stack: ${run.operation} of stack ${run.stack} failed${code === undefined ? `: ${err instanceof Error ? err.message : String(err)}` : ` (the CLI exited ${code})`}`,
+            );
             process.exit(1);
         },
     );

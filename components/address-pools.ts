@@ -28,7 +28,9 @@ export function poolManifests(pool: AddressPool, namespace: string): Record<stri
             kind: pool.advertisement === "l2" ? "L2Advertisement" : "BGPAdvertisement",
             metadata,
             // With externalTrafficPolicy Local, only selected nodes that also run a gateway pod announce.
-            spec: pool.nodeSelector ? { ipAddressPools: [pool.name], nodeSelectors: [{ matchLabels: { ...pool.nodeSelector } }] } : { ipAddressPools: [pool.name] },
+            spec: pool.nodeSelector
+                ? { ipAddressPools: [pool.name], nodeSelectors: [{ matchLabels: { ...pool.nodeSelector } }] }
+                : { ipAddressPools: [pool.name] },
         });
     }
     return out;

@@ -189,12 +189,7 @@ export class Certificates extends pulumi.ComponentResource {
      * never leaves the cluster. Its Secret has its own name (`<issuer>-root`), so that a stack moving from `state`
      * never deletes a Secret that cert-manager has just written.
      */
-    private clusterRootCa(
-        name: string,
-        c: CertificatesConfig,
-        opts: pulumi.CustomResourceOptions,
-        dependsOn: pulumi.Input<pulumi.Resource>[],
-    ): InternalRoot {
+    private clusterRootCa(name: string, c: CertificatesConfig, opts: pulumi.CustomResourceOptions, dependsOn: pulumi.Input<pulumi.Resource>[]): InternalRoot {
         const selfSigned = new k8s.apiextensions.CustomResource(
             `${name}-internal-ca-selfsigned`,
             {

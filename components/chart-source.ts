@@ -39,8 +39,7 @@ const WEBHOOK_TYPES = new Set([
  * object of its kind in the cluster, i.e. all of the mesh's routing and security configuration.
  */
 export function retainCrds(protect: boolean): pulumi.ResourceTransform {
-    return (args) =>
-        args.type === CRD_TYPE ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true, protect }) } : undefined;
+    return (args) => (args.type === CRD_TYPE ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { retainOnDelete: true, protect }) } : undefined);
 }
 
 /**
@@ -50,9 +49,7 @@ export function retainCrds(protect: boolean): pulumi.ResourceTransform {
 export const WEBHOOK_RUNTIME_FIELDS = ["webhooks[*].clientConfig.caBundle", "webhooks[*].failurePolicy"];
 
 export const ignoreWebhookRuntimeFields: pulumi.ResourceTransform = (args) =>
-    WEBHOOK_TYPES.has(args.type)
-        ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { ignoreChanges: WEBHOOK_RUNTIME_FIELDS }) }
-        : undefined;
+    WEBHOOK_TYPES.has(args.type) ? { props: args.props, opts: pulumi.mergeOptions(args.opts, { ignoreChanges: WEBHOOK_RUNTIME_FIELDS }) } : undefined;
 
 /** Deep merge for Helm values: objects merge key by key, anything else (lists included) is replaced. */
 export function mergeValues(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {

@@ -36,9 +36,15 @@ export class IstioCni extends pulumi.ComponentResource {
     constructor(name: string, args: IstioCniArgs, opts?: pulumi.ComponentResourceOptions) {
         super("istio-mesh:mesh:IstioCni", name, {}, opts);
         const { istio, cni } = args;
-        for (const [key, dir] of [["binDir", cni.binDir], ["confDir", cni.confDir]]) {
+        for (const [key, dir] of [
+            ["binDir", cni.binDir],
+            ["confDir", cni.confDir],
+        ]) {
             if (!dir.startsWith("/")) {
-                throw new pulumi.ResourceError(`${name}: cni.${key} must be an absolute directory on the nodes (got "${dir}"); set it or pick a distribution`, this);
+                throw new pulumi.ResourceError(
+                    `${name}: cni.${key} must be an absolute directory on the nodes (got "${dir}"); set it or pick a distribution`,
+                    this,
+                );
             }
         }
         const namespace = cni.namespace ?? CNI_DEFAULTS.namespace;

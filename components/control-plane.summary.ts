@@ -24,7 +24,9 @@ export function revisionSummary(istio: IstioConfig, namespaces: Readonly<Record<
         revisions[r.name] = {
             version: r.version,
             istiod: `istiod${suffix ? `-${suffix}` : ""}.${istio.namespace}.svc:15012`,
-            tags: Object.keys(istio.tags).filter((t) => istio.tags[t] === r.name).sort(),
+            tags: Object.keys(istio.tags)
+                .filter((t) => istio.tags[t] === r.name)
+                .sort(),
         };
     }
     const defaultRevision = baseDefaultRevision(istio);

@@ -61,11 +61,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         );
 
         const ca = istio.pluginCa
-            ? new PluginCa(
-                  `${name}-ca`,
-                  { namespace: ns.metadata.name, trustDomain: istio.trustDomain, settings: istio.pluginCa, protect },
-                  { parent: this },
-              )
+            ? new PluginCa(`${name}-ca`, { namespace: ns.metadata.name, trustDomain: istio.trustDomain, settings: istio.pluginCa, protect }, { parent: this })
             : undefined;
 
         const pulls = args.pullSecret ? [pullSecret(name, ns.metadata.name, args.pullSecret, this, [ns])] : [];
@@ -118,9 +114,7 @@ export class ControlPlane extends pulumi.ComponentResource {
         this.namespace = ns.metadata.name;
         this.revision = istio.followRevision;
         this.gatewayRevision = istio.revision ?? "default";
-        this.injectionLabel = istio.revision
-            ? { key: "istio.io/rev", value: istio.revision }
-            : { key: "istio-injection", value: "enabled" };
+        this.injectionLabel = istio.revision ? { key: "istio.io/rev", value: istio.revision } : { key: "istio-injection", value: "enabled" };
         const followed = chartRevision(istio.followRevision);
         this.istiodAddress = `istiod${followed ? `-${followed}` : ""}.${istio.namespace}.svc:15012`;
         this.rootCertPem = ca?.rootCertPem;

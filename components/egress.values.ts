@@ -13,11 +13,15 @@ import type { GatewayServer } from "./ingress-gateway.values";
 export const EGRESS_PORTS = { originate: 80, passthrough: 443 } as const;
 
 function passthroughHosts(services: Readonly<Record<string, ExternalServiceConfig>>): string[] {
-    return Object.values(services).filter((s) => !s.originateTls).flatMap((s) => s.hosts);
+    return Object.values(services)
+        .filter((s) => !s.originateTls)
+        .flatMap((s) => s.hosts);
 }
 
 function originatedHosts(services: Readonly<Record<string, ExternalServiceConfig>>): string[] {
-    return Object.values(services).filter((s) => s.originateTls).flatMap((s) => s.hosts);
+    return Object.values(services)
+        .filter((s) => s.originateTls)
+        .flatMap((s) => s.hosts);
 }
 
 /** One server per egress path, listing every host routed through it (SNI picks the host on 443). */
@@ -25,11 +29,19 @@ export function egressServers(services: Readonly<Record<string, ExternalServiceC
     const servers: GatewayServer[] = [];
     const originated = originatedHosts(services);
     if (originated.length > 0) {
-        servers.push({ port: { number: EGRESS_PORTS.originate, name: "https-originate", protocol: "HTTPS" }, hosts: originated, tls: { mode: "ISTIO_MUTUAL" } });
+        servers.push({
+            port: { number: EGRESS_PORTS.originate, name: "https-originate", protocol: "HTTPS" },
+            hosts: originated,
+            tls: { mode: "ISTIO_MUTUAL" },
+        });
     }
     const passthrough = passthroughHosts(services);
     if (passthrough.length > 0) {
-        servers.push({ port: { number: EGRESS_PORTS.passthrough, name: "tls-passthrough", protocol: "TLS" }, hosts: passthrough, tls: { mode: "PASSTHROUGH" } });
+        servers.push({
+            port: { number: EGRESS_PORTS.passthrough, name: "tls-passthrough", protocol: "TLS" },
+            hosts: passthrough,
+            tls: { mode: "PASSTHROUGH" },
+        });
     }
     return servers;
 }

@@ -6,7 +6,13 @@ import type { GatewaysConfig } from "../config/gateways";
 import { parseIp } from "../config/ip";
 import type { RouteConfig } from "../config/routes";
 import {
-    crossNamespaceServices, GATEWAY_API_VERSION, httpRouteSpec, kubeGatewaySpec, redirectRouteSpec, REFERENCE_GRANT_VERSION, referenceGrantSpec,
+    crossNamespaceServices,
+    GATEWAY_API_VERSION,
+    httpRouteSpec,
+    kubeGatewaySpec,
+    redirectRouteSpec,
+    REFERENCE_GRANT_VERSION,
+    referenceGrantSpec,
 } from "./gateway-api.values";
 
 export interface GatewayApiIngressArgs {

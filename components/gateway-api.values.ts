@@ -119,7 +119,13 @@ export function crossNamespaceServices(route: RouteConfig): Record<string, strin
 export function httpRouteSpec(route: RouteConfig, g: GatewayConfig, gateway: { name: string; namespace: string }): Record<string, unknown> {
     const listeners = g.hosts.filter((h) => route.hosts.some((rh) => hostCovers(h, rh)));
     return {
-        parentRefs: listeners.map((h) => ({ group: GATEWAY_API_GROUP, kind: "Gateway", name: gateway.name, namespace: gateway.namespace, sectionName: httpsListenerName(h) })),
+        parentRefs: listeners.map((h) => ({
+            group: GATEWAY_API_GROUP,
+            kind: "Gateway",
+            name: gateway.name,
+            namespace: gateway.namespace,
+            sectionName: httpsListenerName(h),
+        })),
         hostnames: [...route.hosts],
         rules: orderPaths(route.paths).map((p) => ({
             matches: [{ path: { type: p.match === "prefix" ? "PathPrefix" : "Exact", value: p.path } }],

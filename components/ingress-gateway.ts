@@ -109,7 +109,13 @@ export class IngressGateway extends pulumi.ComponentResource {
     }
 
     /** The egress pattern for each external service routed through this (egress) gateway. */
-    private egressRoutes(name: string, g: GatewayConfig, services: Readonly<Record<string, ExternalServiceConfig>>, gatewayRef: string, dependsOn: pulumi.Input<pulumi.Resource>[]): void {
+    private egressRoutes(
+        name: string,
+        g: GatewayConfig,
+        services: Readonly<Record<string, ExternalServiceConfig>>,
+        gatewayRef: string,
+        dependsOn: pulumi.Input<pulumi.Resource>[],
+    ): void {
         const entries = Object.entries(services);
         if (entries.length === 0) {
             return;
@@ -127,7 +133,12 @@ export class IngressGateway extends pulumi.ComponentResource {
         for (const [service, s] of entries) {
             new k8s.apiextensions.CustomResource(
                 `${name}-route-${service}`,
-                { apiVersion: "networking.istio.io/v1", kind: "VirtualService", metadata: meta(`${service}-egress`), spec: egressRouteSpec(s, { gateway: gatewayRef, serviceHost }) },
+                {
+                    apiVersion: "networking.istio.io/v1",
+                    kind: "VirtualService",
+                    metadata: meta(`${service}-egress`),
+                    spec: egressRouteSpec(s, { gateway: gatewayRef, serviceHost }),
+                },
                 opts,
             );
             const origination = egressOriginationRuleSpec(s);

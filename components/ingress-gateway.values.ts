@@ -30,7 +30,10 @@ export function addressAnnotations(loadBalancer: LoadBalancer, address: string, 
  * serves (the internal one: no plaintext port where mutual TLS is enforced).
  */
 export function servicePorts(g: Pick<GatewayConfig, "kind" | "ports">): Record<string, unknown>[] | undefined {
-    const key = g.ports.map((p) => `${p.protocol}/${p.number}`).sort().join(",");
+    const key = g.ports
+        .map((p) => `${p.protocol}/${p.number}`)
+        .sort()
+        .join(",");
     if (g.kind === "egress" || key === "HTTP/80,HTTPS/443") {
         return undefined;
     }
@@ -219,7 +222,11 @@ export function portRoutesSpec(g: GatewayConfig, gatewayRef: string): Record<str
  * serve plaintext), and a VirtualService redirects every path except `/.well-known/acme-challenge/`
  * to HTTPS; challenge paths fall through to the solver's routes, whatever order istiod merges them in.
  */
-export function httpRedirectGateway(g: GatewayConfig, namespace: string, port = 80): { gateway: Record<string, unknown>; virtualService: Record<string, unknown> } {
+export function httpRedirectGateway(
+    g: GatewayConfig,
+    namespace: string,
+    port = 80,
+): { gateway: Record<string, unknown>; virtualService: Record<string, unknown> } {
     const name = `${g.gatewayName}-http`;
     return {
         gateway: {

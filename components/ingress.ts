@@ -117,7 +117,12 @@ export class Ingress extends pulumi.ComponentResource {
                     pool,
                     revision: args.revision === "default" ? undefined : args.revision,
                     egressServices: Object.fromEntries(egressServices),
-                    dependsOn: [...controlPlane, ...(namespaces[g.namespace] ? [namespaces[g.namespace]] : []), ...pools, ...(pulls[g.namespace] ? [pulls[g.namespace]] : [])],
+                    dependsOn: [
+                        ...controlPlane,
+                        ...(namespaces[g.namespace] ? [namespaces[g.namespace]] : []),
+                        ...pools,
+                        ...(pulls[g.namespace] ? [pulls[g.namespace]] : []),
+                    ],
                 },
                 { parent: this },
             );
@@ -139,7 +144,11 @@ export class Ingress extends pulumi.ComponentResource {
                 throw new pulumi.ResourceError(`routes.${route.name}.gateway: the ${route.gateway} gateway does not exist`, this);
             }
             const target = args.namespaces?.[route.namespace];
-            new Route(`${name}-route-${route.name}`, { route, gateway: gw.gatewayRef, dependsOn: [...controlPlane, gw, ...(target ? [target] : [])] }, { parent: this });
+            new Route(
+                `${name}-route-${route.name}`,
+                { route, gateway: gw.gatewayRef, dependsOn: [...controlPlane, gw, ...(target ? [target] : [])] },
+                { parent: this },
+            );
         }
 
         this.summary = summary;

@@ -47,7 +47,12 @@ export function kialiValues({ kiali, istioNamespace, image, pullSecrets = [] }: 
         kiali.login.kind === "openid"
             ? {
                   strategy: "openid",
-                  openid: { client_id: kiali.login.clientId, issuer_uri: kiali.login.issuer, scopes: ["openid", "profile", "email"], username_claim: "preferred_username" },
+                  openid: {
+                      client_id: kiali.login.clientId,
+                      issuer_uri: kiali.login.issuer,
+                      scopes: ["openid", "profile", "email"],
+                      username_claim: "preferred_username",
+                  },
               }
             : { strategy: "token" };
     const external: Record<string, unknown> = {

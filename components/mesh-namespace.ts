@@ -102,7 +102,9 @@ export function authorizationRule(
             const gw = gateways[s.gateway];
             if (!gw) {
                 const known = Object.keys(gateways).filter((k) => gateways[k]);
-                throw new Error(`${name}: allow[${index}].from names gateway:${s.gateway}, which is not configured (configured: ${known.join(", ") || "none"})`);
+                throw new Error(
+                    `${name}: allow[${index}].from names gateway:${s.gateway}, which is not configured (configured: ${known.join(", ") || "none"})`,
+                );
             }
             principals.push(principal(trustDomain, gw.namespace, gw.serviceAccount));
         }

@@ -72,7 +72,11 @@ export function meshDashboards(scope: DashboardScope): Dashboard[] {
                     ["sum(rate(pilot_total_xds_internal_errors[5m]))", "istiod errors"],
                 ],
             },
-            { title: "Config convergence p99", unit: "s", targets: [["histogram_quantile(0.99, sum by (le) (rate(pilot_proxy_convergence_time_bucket[5m])))", "p99"]] },
+            {
+                title: "Config convergence p99",
+                unit: "s",
+                targets: [["histogram_quantile(0.99, sum by (le) (rate(pilot_proxy_convergence_time_bucket[5m])))", "p99"]],
+            },
             {
                 title: "Sidecar injection",
                 unit: "ops",
@@ -91,7 +95,11 @@ export function meshDashboards(scope: DashboardScope): Dashboard[] {
             },
         ]),
         dashboard("istio-mesh-gateways", "Istio mesh / gateways", [
-            { title: "Requests by gateway", unit: "reqps", targets: [[`sum by (source_workload) (rate(istio_requests_total{${gw}}[5m]))`, "{{source_workload}}"]] },
+            {
+                title: "Requests by gateway",
+                unit: "reqps",
+                targets: [[`sum by (source_workload) (rate(istio_requests_total{${gw}}[5m]))`, "{{source_workload}}"]],
+            },
             {
                 title: "5xx share by gateway",
                 unit: "percent",
@@ -105,7 +113,12 @@ export function meshDashboards(scope: DashboardScope): Dashboard[] {
             {
                 title: "Latency p99 by gateway",
                 unit: "ms",
-                targets: [[`histogram_quantile(0.99, sum by (source_workload, le) (rate(istio_request_duration_milliseconds_bucket{${gw}}[5m])))`, "{{source_workload}}"]],
+                targets: [
+                    [
+                        `histogram_quantile(0.99, sum by (source_workload, le) (rate(istio_request_duration_milliseconds_bucket{${gw}}[5m])))`,
+                        "{{source_workload}}",
+                    ],
+                ],
             },
             {
                 title: "Days until gateway certificates expire",
@@ -120,7 +133,12 @@ export function meshDashboards(scope: DashboardScope): Dashboard[] {
                 {
                     title: "Requests by workload",
                     unit: "reqps",
-                    targets: [[`sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total{${dest}}[5m]))`, "{{destination_workload_namespace}}/{{destination_workload}}"]],
+                    targets: [
+                        [
+                            `sum by (destination_workload_namespace, destination_workload) (rate(istio_requests_total{${dest}}[5m]))`,
+                            "{{destination_workload_namespace}}/{{destination_workload}}",
+                        ],
+                    ],
                 },
                 {
                     title: "Error share by workload (5xx)",
@@ -145,7 +163,12 @@ export function meshDashboards(scope: DashboardScope): Dashboard[] {
                 {
                     title: "Requests without mutual TLS",
                     unit: "reqps",
-                    targets: [[`sum by (destination_workload) (rate(istio_requests_total{${dest}, connection_security_policy!="mutual_tls"}[5m]))`, "{{destination_workload}}"]],
+                    targets: [
+                        [
+                            `sum by (destination_workload) (rate(istio_requests_total{${dest}, connection_security_policy!="mutual_tls"}[5m]))`,
+                            "{{destination_workload}}",
+                        ],
+                    ],
                 },
             ],
             [

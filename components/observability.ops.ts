@@ -69,7 +69,8 @@ export function alertRules(a: AlertArgs): AlertRule[] {
             labels: { severity: "critical" },
             annotations: {
                 summary: "Istio's admission webhooks are failing",
-                description: "The API server cannot call Istio's sidecar injector or config validation webhook (or injection fails): new pods start without sidecars, or deployments are blocked.",
+                description:
+                    "The API server cannot call Istio's sidecar injector or config validation webhook (or injection fails): new pods start without sidecars, or deployments are blocked.",
                 runbook_url: `${RUNBOOK}#a-webhook-blocks-deployments`,
             },
         },

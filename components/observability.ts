@@ -103,7 +103,9 @@ export class Observability extends pulumi.ComponentResource {
         const tracing = config.tracing;
         const logs = config.accessLogs;
         this.summary = {
-            traces: tracing ? { provider: tracing.provider, endpoint: `${tracing.endpoint.host}:${tracing.endpoint.port}`, samplingPercent: tracing.sampling } : null,
+            traces: tracing
+                ? { provider: tracing.provider, endpoint: `${tracing.endpoint.host}:${tracing.endpoint.port}`, samplingPercent: tracing.sampling }
+                : null,
             accessLogs: {
                 mode: logs.mode,
                 destination:

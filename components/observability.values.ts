@@ -63,8 +63,20 @@ function mergedMetricsEndpoint(p: PrometheusConfig): Record<string, unknown> {
         path: MERGED_METRICS.path,
         ...(p.interval ? { interval: p.interval } : {}),
         relabelings: [
-            { sourceLabels: ["__meta_kubernetes_pod_ip"], regex: "([^:]+)", targetLabel: "__address__", replacement: `$1:${MERGED_METRICS.port}`, action: "replace" },
-            { sourceLabels: ["__meta_kubernetes_pod_ip"], regex: "(.+:.+)", targetLabel: "__address__", replacement: `[$1]:${MERGED_METRICS.port}`, action: "replace" },
+            {
+                sourceLabels: ["__meta_kubernetes_pod_ip"],
+                regex: "([^:]+)",
+                targetLabel: "__address__",
+                replacement: `$1:${MERGED_METRICS.port}`,
+                action: "replace",
+            },
+            {
+                sourceLabels: ["__meta_kubernetes_pod_ip"],
+                regex: "(.+:.+)",
+                targetLabel: "__address__",
+                replacement: `[$1]:${MERGED_METRICS.port}`,
+                action: "replace",
+            },
         ],
     };
 }
@@ -111,7 +123,11 @@ export function monitorObjects(a: MonitorArgs): KubeObject[] {
             kind: "PodMonitor",
             metadata: metadata("istio-gateways"),
             spec: {
-                selector: { matchExpressions: [{ key: GATEWAY_POD_LABEL.key, operator: "In", values: [...new Set([...GATEWAY_POD_LABEL.values, ...(a.gatewayLabels ?? [])])] }] },
+                selector: {
+                    matchExpressions: [
+                        { key: GATEWAY_POD_LABEL.key, operator: "In", values: [...new Set([...GATEWAY_POD_LABEL.values, ...(a.gatewayLabels ?? [])])] },
+                    ],
+                },
                 namespaceSelector: { matchNames: [...new Set(a.gatewayNamespaces)].sort() },
                 podMetricsEndpoints: [mergedMetricsEndpoint(a.prometheus)],
             },
@@ -134,4 +150,3 @@ export function monitorObjects(a: MonitorArgs): KubeObject[] {
         },
     ];
 }
-

@@ -23,11 +23,7 @@ export interface GeneratedCa {
 const CA_USES = ["cert_signing", "crl_signing", "digital_signature", "key_encipherment"];
 
 function privateKey(name: string, algorithm: KeyAlgorithm, opts: pulumi.CustomResourceOptions): tls.PrivateKey {
-    return new tls.PrivateKey(
-        name,
-        algorithm === "RSA" ? { algorithm: "RSA", rsaBits: 4096 } : { algorithm: "ECDSA", ecdsaCurve: "P256" },
-        opts,
-    );
+    return new tls.PrivateKey(name, algorithm === "RSA" ? { algorithm: "RSA", rsaBits: 4096 } : { algorithm: "ECDSA", ecdsaCurve: "P256" }, opts);
 }
 
 /** A self-signed root CA: `${name}-key` and `${name}-cert`. */
@@ -61,11 +57,7 @@ export function intermediateCa(
     opts: pulumi.CustomResourceOptions,
 ): GeneratedCa {
     const key = privateKey(`${name}-key`, args.algorithm, opts);
-    const csr = new tls.CertRequest(
-        `${name}-csr`,
-        { privateKeyPem: key.privateKeyPem, subject: args.subject, dnsNames: args.dnsNames },
-        opts,
-    );
+    const csr = new tls.CertRequest(`${name}-csr`, { privateKeyPem: key.privateKeyPem, subject: args.subject, dnsNames: args.dnsNames }, opts);
     const cert = new tls.LocallySignedCert(
         `${name}-cert`,
         {

@@ -54,7 +54,13 @@ export const LETS_ENCRYPT: Record<AcmeEnvironment, string> = {
 export const CERTIFICATES_DEFAULTS = {
     namespace: "cert-manager",
     acmeEnvironment: "staging" as AcmeEnvironment,
-    internalCa: { root: "state" as InternalCaRoot, organization: "istio-mesh", algorithm: "ECDSA" as const, validityHours: 87600, issuerName: "istio-mesh-internal-ca" },
+    internalCa: {
+        root: "state" as InternalCaRoot,
+        organization: "istio-mesh",
+        algorithm: "ECDSA" as const,
+        validityHours: 87600,
+        issuerName: "istio-mesh-internal-ca",
+    },
     // Let's Encrypt's own lifetime (90 days), renewed with a month to spare.
     duration: "2160h",
     renewBefore: "720h",

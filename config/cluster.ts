@@ -92,19 +92,22 @@ function parsePool(f: Field, loadBalancer: LoadBalancer): ParsedPool | undefined
     const ranges: IpRange[] = [];
     const entries: number[] = [];
     const addresses =
-        o.addresses.list((a, i) => {
-            const text = a.string(undefined, { pattern: /\S/, patternHint: "a CIDR or address range" });
-            if (text === undefined) {
-                return undefined;
-            }
-            const parsed = parsePoolEntry(text);
-            if ("error" in parsed) {
-                return a.problem(parsed.error);
-            }
-            ranges.push(parsed.range);
-            entries.push(i);
-            return text;
-        }, { minItems: 1 }) ?? [];
+        o.addresses.list(
+            (a, i) => {
+                const text = a.string(undefined, { pattern: /\S/, patternHint: "a CIDR or address range" });
+                if (text === undefined) {
+                    return undefined;
+                }
+                const parsed = parsePoolEntry(text);
+                if ("error" in parsed) {
+                    return a.problem(parsed.error);
+                }
+                ranges.push(parsed.range);
+                entries.push(i);
+                return text;
+            },
+            { minItems: 1 },
+        ) ?? [];
     if (loadBalancer === "kube-vip" && o.advertisement.isSet) {
         o.advertisement.problem("applies to MetalLB only: kube-vip announces its addresses itself; remove it or set loadBalancer: metallb");
     }
@@ -115,7 +118,9 @@ function parsePool(f: Field, loadBalancer: LoadBalancer): ParsedPool | undefined
     const advertisement = o.advertisement.string(CLUSTER_DEFAULTS.advertisement, { oneOf: ["l2", "bgp", "none"] }) as Advertisement;
     const nodeSelector = readLabels(o.nodeSelector, { nonEmpty: true });
     if (o.nodeSelector.isSet && (!manage || advertisement === "none")) {
-        o.nodeSelector.problem("needs a pool this stack manages and announces (manage: true, advertisement l2 or bgp): it selects the nodes of the advertisement the stack creates");
+        o.nodeSelector.problem(
+            "needs a pool this stack manages and announces (manage: true, advertisement l2 or bgp): it selects the nodes of the advertisement the stack creates",
+        );
     }
     return {
         pool: {
@@ -137,7 +142,9 @@ function checkPools(f: Field, pools: ParsedPool[], vip: IpAddress | undefined, v
     const seen = new Map<string, number>();
     pools.forEach(({ pool }, i) => {
         if (pool.name && seen.has(pool.name)) {
-            f.child(i).child("name").problem(`duplicates addressPools[${seen.get(pool.name)}].name ${JSON.stringify(pool.name)}: pool names must be unique`);
+            f.child(i)
+                .child("name")
+                .problem(`duplicates addressPools[${seen.get(pool.name)}].name ${JSON.stringify(pool.name)}: pool names must be unique`);
         }
         seen.set(pool.name, i);
     });

@@ -109,7 +109,8 @@ export function parseCni(f: Field): CniConfig {
     const binDir = dir(o.binDir);
     const confDir = dir(o.confDir);
     if (distribution === "custom") {
-        if (!o.binDir.isSet) o.binDir.problem("is required with distribution custom: the directory the container runtime loads CNI plugins from, e.g. /opt/cni/bin");
+        if (!o.binDir.isSet)
+            o.binDir.problem("is required with distribution custom: the directory the container runtime loads CNI plugins from, e.g. /opt/cni/bin");
         if (!o.confDir.isSet) o.confDir.problem("is required with distribution custom: the directory of the cluster CNI's configuration, e.g. /etc/cni/net.d");
     }
     const known = distribution === "custom" ? { binDir: "", confDir: "" } : CNI_PATHS[distribution];
@@ -157,7 +158,10 @@ export function checkCni(config: CniSections, report: (key: string, message: str
         );
     }
     if (cni.enabled && cni.namespace in config.namespaces) {
-        report(`istio.cni.namespace`, `is the mesh namespace ${show(cni.namespace)}, which enforces Pod Security for applications: run the node agent in kube-system or a namespace of its own`);
+        report(
+            `istio.cni.namespace`,
+            `is the mesh namespace ${show(cni.namespace)}, which enforces Pod Security for applications: run the node agent in kube-system or a namespace of its own`,
+        );
     }
     if (cni.enabled) {
         return;

@@ -17,11 +17,12 @@ import type { GatewaysConfig } from "./gateways";
 export type ApiGatewayName = "external" | "internal";
 import type { AllowRule } from "./mesh";
 import { IpAddress, parseIp, parsePoolEntry, rangeContains } from "./ip";
-import type { RouteConfig } from "./routes";
+import { parseRouteForm, RouteConfig, RouteForm } from "./routes";
+
+export { parseRouteForm, ROUTE_FORMS } from "./routes";
+export type { RouteForm } from "./routes";
 
 export type DeploymentModel = "replace" | "beside";
-export type RouteForm = "istio" | "gateway-api" | "both";
-export const ROUTE_FORMS: readonly RouteForm[] = ["istio", "gateway-api", "both"];
 
 export interface PlatformConfig {
     deploymentModel: DeploymentModel;
@@ -122,12 +123,6 @@ export function parseGatewayApi(f: Field): GatewayApiConfig | undefined {
 }
 
 /** A route's `form` (or the global one): `istio`, `gateway-api` or `both`. */
-export function parseRouteForm(f: Field, fallback: RouteForm): RouteForm;
-export function parseRouteForm(f: Field, fallback?: undefined): RouteForm | undefined;
-export function parseRouteForm(f: Field, fallback?: RouteForm): RouteForm | undefined {
-    return (fallback === undefined ? f.string(undefined, { oneOf: ROUTE_FORMS }) : f.string(fallback, { oneOf: ROUTE_FORMS })) as RouteForm | undefined;
-}
-
 /** The form a route is rendered in: its own, else the stack's. */
 export function routeForm(route: Pick<RouteConfig, "form">, api: Pick<GatewayApiConfig, "form">): RouteForm {
     return route.form ?? api.form;
@@ -202,7 +197,10 @@ export function checkGatewayApiRoutes(c: GatewayApiSections, report: Report): vo
     }
     for (const kind of Object.keys(c.gatewayApi.gateways) as ApiGatewayName[]) {
         if (!c.gateways.byName[kind]) {
-            report(`gatewayApi.gateways.${kind}`, `the ${kind} gateway does not exist: gateways.${kind} is not configured; a Gateway API Gateway takes its hosts and certificate`);
+            report(
+                `gatewayApi.gateways.${kind}`,
+                `the ${kind} gateway does not exist: gateways.${kind} is not configured; a Gateway API Gateway takes its hosts and certificate`,
+            );
         }
     }
     const env = (c.controlPlane.values.env ?? {}) as Record<string, unknown>;
@@ -296,19 +294,35 @@ export function checkPlatformAddresses(c: GatewayApiSections, report: Report): v
         const norm = `${ip.family}:${ip.value}`;
         const first = seen.get(norm);
         if (first !== undefined) {
-            report(`${p.key}.address`, `${p.address} is already ${first}.address: two Services cannot share one load-balancer address; pick another address from the pool`);
+            report(
+                `${p.key}.address`,
+                `${p.address} is already ${first}.address: two Services cannot share one load-balancer address; pick another address from the pool`,
+            );
         }
         seen.set(norm, first ?? p.key);
         if (p.pool !== undefined && c.platform.gatewayApi.pools.includes(p.pool)) {
-            report(`${p.key}.pool`, `pool ${p.pool} is reserved for the platform's Gateway API (platform.gatewayApi.pools); take Istio's addresses from another pool`);
+            report(
+                `${p.key}.pool`,
+                `pool ${p.pool} is reserved for the platform's Gateway API (platform.gatewayApi.pools); take Istio's addresses from another pool`,
+            );
         }
     }
 }
 
 /** The platform's own namespaces (seed 000's namespace layout), which stay outside the mesh side by side. */
 export const PLATFORM_NAMESPACES = [
-    "flux-system", "olm", "cert-manager", "kyverno", "keycloak", "rbac-manager", "metallb-system",
-    "observability", "longhorn-system", "harbor", "headlamp", "velero",
+    "flux-system",
+    "olm",
+    "cert-manager",
+    "kyverno",
+    "keycloak",
+    "rbac-manager",
+    "metallb-system",
+    "observability",
+    "longhorn-system",
+    "harbor",
+    "headlamp",
+    "velero",
 ] as const;
 
 /**
@@ -366,7 +380,10 @@ export function checkGatewayApiPublished(c: GatewayApiSections, report: Report):
                 (r) =>
                     (r.to === undefined || r.to === service) &&
                     (r.from.length === 0 ||
-                        r.from.some((s) => (s.kind === "namespace" && s.namespace === gwNs) || (s.kind === "principal" && s.namespace === gwNs && s.serviceAccount === sa))),
+                        r.from.some(
+                            (s) =>
+                                (s.kind === "namespace" && s.namespace === gwNs) || (s.kind === "principal" && s.namespace === gwNs && s.serviceAccount === sa),
+                        )),
             );
             if (!admitted) {
                 seen.add(key);

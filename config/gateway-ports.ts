@@ -43,11 +43,15 @@ export function parsePorts(f: Field, defaultTls: ServerTlsMode): GatewayPort[] |
     const names = new Map<string, number>();
     ports.forEach((p, i) => {
         if (seen.has(p.number)) {
-            f.child(i).child("number").problem(`${p.number} is already ports[${seen.get(p.number)}]: one port number carries one server; put both hosts on one port`);
+            f.child(i)
+                .child("number")
+                .problem(`${p.number} is already ports[${seen.get(p.number)}]: one port number carries one server; put both hosts on one port`);
         }
         seen.set(p.number, i);
         if (names.has(p.name)) {
-            f.child(i).child("name").problem(`${show(p.name)} is already the name of ports[${names.get(p.name)}]: Service port names must be unique`);
+            f.child(i)
+                .child("name")
+                .problem(`${show(p.name)} is already the name of ports[${names.get(p.name)}]: Service port names must be unique`);
         }
         names.set(p.name, i);
     });
@@ -73,11 +77,20 @@ function parsePort(f: Field, defaultTls: ServerTlsMode): GatewayPort | undefined
     if (RESERVED_PORTS.includes(number)) {
         o.number.problem(`${number} is reserved by the gateway's Envoy proxy (${RESERVED_PORTS.join(", ")}); pick another port`);
     }
-    const port: GatewayPort = { number, protocol, name: o.name.string(portName({ number, protocol }), { pattern: /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, patternHint: "a port name: lowercase letters, digits and '-', at most 15 characters" }) };
+    const port: GatewayPort = {
+        number,
+        protocol,
+        name: o.name.string(portName({ number, protocol }), {
+            pattern: /^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/,
+            patternHint: "a port name: lowercase letters, digits and '-', at most 15 characters",
+        }),
+    };
     if (protocol === "HTTPS") {
         port.tls = o.tls.string(defaultTls, { oneOf: ["SIMPLE", "MUTUAL"] }) as ServerTlsMode;
     } else if (o.tls.isSet) {
-        o.tls.problem(`applies to HTTPS ports only (this port is ${protocol}${protocol === "TLS" ? ", passed through to the backend, which terminates TLS" : ""})`);
+        o.tls.problem(
+            `applies to HTTPS ports only (this port is ${protocol}${protocol === "TLS" ? ", passed through to the backend, which terminates TLS" : ""})`,
+        );
     }
     if (o.httpsRedirect.isSet) {
         if (protocol !== "HTTP") {
@@ -112,21 +125,24 @@ function parsePortHosts(f: Field, protocol: PortProtocol): string[] | undefined 
         f.problem("required on a TLS passthrough port: the SNI names the gateway routes on, e.g. [db.partner.example.com]");
         return undefined;
     }
-    return f.list((h) => {
-        const host = h.string(undefined);
-        if (host === undefined) {
-            return undefined;
-        }
-        if (protocol === "TLS" && (host === "*" || parseIp(host))) {
-            return h.problem(
-                `${show(host)} cannot be routed by SNI: clients send a DNS name in TLS server name indication, never an IP address, and "*" would pass every connection to one backend; name the host (db.partner.example.com)`,
-            );
-        }
-        if (!HOST.test(host) || parseIp(host)) {
-            return h.problem(`must be a lowercase DNS name such as app.example.com or *.example.com (got ${show(host)})`);
-        }
-        return host;
-    }, { minItems: 1 });
+    return f.list(
+        (h) => {
+            const host = h.string(undefined);
+            if (host === undefined) {
+                return undefined;
+            }
+            if (protocol === "TLS" && (host === "*" || parseIp(host))) {
+                return h.problem(
+                    `${show(host)} cannot be routed by SNI: clients send a DNS name in TLS server name indication, never an IP address, and "*" would pass every connection to one backend; name the host (db.partner.example.com)`,
+                );
+            }
+            if (!HOST.test(host) || parseIp(host)) {
+                return h.problem(`must be a lowercase DNS name such as app.example.com or *.example.com (got ${show(host)})`);
+            }
+            return host;
+        },
+        { minItems: 1 },
+    );
 }
 
 function parseTarget(f: Field, protocol: PortProtocol): { service: string; port: number } | undefined {

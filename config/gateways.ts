@@ -74,8 +74,20 @@ export const GATEWAYS_DEFAULTS = {
     // The chart's own defaults: an autoscaler from 1 to 5 replicas at 80% CPU.
     autoscale: { min: 1, max: 5, targetCpu: 80 },
     externalTrafficPolicy: "Cluster" as const,
-    external: { release: "istio-ingressgateway", gatewayName: "external-gateway", istioLabel: "ingressgateway", issuer: "acme" as Issuer, tls: "SIMPLE" as ServerTlsMode },
-    internal: { release: "istio-ingressgateway-internal", gatewayName: "internal-gateway", istioLabel: "ingressgateway-internal", issuer: "internal" as Issuer, tls: "MUTUAL" as ServerTlsMode },
+    external: {
+        release: "istio-ingressgateway",
+        gatewayName: "external-gateway",
+        istioLabel: "ingressgateway",
+        issuer: "acme" as Issuer,
+        tls: "SIMPLE" as ServerTlsMode,
+    },
+    internal: {
+        release: "istio-ingressgateway-internal",
+        gatewayName: "internal-gateway",
+        istioLabel: "ingressgateway-internal",
+        issuer: "internal" as Issuer,
+        tls: "MUTUAL" as ServerTlsMode,
+    },
     /** Any other gateway: no certificate unless one is asked for, HTTPS SIMPLE on 443. */
     other: { issuer: "none" as Issuer, tls: "SIMPLE" as ServerTlsMode },
 } as const;
@@ -131,9 +143,11 @@ function checkSharedAddresses(f: Field, gateways: GatewayConfig[]): void {
         const ip = g.address ? parseIp(g.address) : undefined;
         const first = ip && seen.find((s) => sameAddress(s.address!, g.address!));
         if (first) {
-            f.child(g.name).child("address").problem(
-                `${g.address} is already gateways.${first.name}.address: two Services cannot share one load-balancer address; pick another address from the pool`,
-            );
+            f.child(g.name)
+                .child("address")
+                .problem(
+                    `${g.address} is already gateways.${first.name}.address: two Services cannot share one load-balancer address; pick another address from the pool`,
+                );
         } else if (ip) {
             seen.push(g);
         }
@@ -156,7 +170,9 @@ function parseGateway(f: Field, name: string, defaultNamespace: string): Gateway
     // The conventional gateways stay ingress gateways; the rest of their settings are read as such.
     const kind: GatewayKind = builtin ? "ingress" : asked;
     if (builtin && asked !== "ingress") {
-        kindField!.problem(`must be ingress: gateways.${name} is the conventional ${name} ingress gateway; give an egress gateway its own name, such as egress`);
+        kindField!.problem(
+            `must be ingress: gateways.${name} is the conventional ${name} ingress gateway; give an egress gateway its own name, such as egress`,
+        );
     }
     const keys = kind === "egress" ? ["kind", ...COMMON_KEYS] : ["kind", ...COMMON_KEYS, ...INGRESS_KEYS];
     const o = f.object(keys) as Record<string, Field> | undefined;
@@ -217,13 +233,17 @@ function parseIngress(o: Record<string, Field>, name: string): IngressPart {
         o.address.problem(`must be ${IP_HINT} inside one of cluster.addressPools (got ${JSON.stringify(address)})`);
     }
     if (name === "external" && !o.address.isSet) {
-        o.address.problem("required: the external gateway's load-balancer address, pinned so DNS can point at it (an address inside one of cluster.addressPools)");
+        o.address.problem(
+            "required: the external gateway's load-balancer address, pinned so DNS can point at it (an address inside one of cluster.addressPools)",
+        );
     }
     const pool = o.pool.string(undefined, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT });
     if (pool !== undefined && address === undefined) {
         o.pool.problem("needs address: a pool only says where a pinned address comes from");
     }
-    const serviceType = o.serviceType.string(address !== undefined ? "LoadBalancer" : "ClusterIP", { oneOf: ["LoadBalancer", "ClusterIP", "NodePort"] }) as ServiceType;
+    const serviceType = o.serviceType.string(address !== undefined ? "LoadBalancer" : "ClusterIP", {
+        oneOf: ["LoadBalancer", "ClusterIP", "NodePort"],
+    }) as ServiceType;
     if (address !== undefined && serviceType !== "LoadBalancer") {
         o.serviceType.problem(`must be LoadBalancer with address: only a LoadBalancer Service holds a pinned address (got ${serviceType})`);
     }
@@ -327,27 +347,30 @@ function parseHosts(f: Field, name: string): string[] {
     const external = name === "external";
     const seen = new Set<string>();
     return (
-        f.list((h) => {
-            const host = h.string(undefined);
-            if (host === undefined) {
-                return undefined;
-            }
-            if (host === "*" || (external && host.includes("*"))) {
-                return h.problem(
-                    external
-                        ? `must be an explicit host, not a wildcard (got ${JSON.stringify(host)}): the external gateway would answer for any name pointed at it, and Let's Encrypt HTTP-01 cannot issue wildcard certificates`
-                        : `must not be "*": the gateway's certificate needs explicit names; use a domain wildcard such as *.internal.example.com`,
-                );
-            }
-            if (!isDnsName(host, { wildcard: true }) || parseIp(host)) {
-                return h.problem(`must be ${HOST_HINT}${external ? "" : " or *.example.com"} (got ${JSON.stringify(host)})`);
-            }
-            if (seen.has(host)) {
-                return h.problem(`duplicates host ${JSON.stringify(host)}`);
-            }
-            seen.add(host);
-            return host;
-        }, { minItems: 1 }) ?? []
+        f.list(
+            (h) => {
+                const host = h.string(undefined);
+                if (host === undefined) {
+                    return undefined;
+                }
+                if (host === "*" || (external && host.includes("*"))) {
+                    return h.problem(
+                        external
+                            ? `must be an explicit host, not a wildcard (got ${JSON.stringify(host)}): the external gateway would answer for any name pointed at it, and Let's Encrypt HTTP-01 cannot issue wildcard certificates`
+                            : `must not be "*": the gateway's certificate needs explicit names; use a domain wildcard such as *.internal.example.com`,
+                    );
+                }
+                if (!isDnsName(host, { wildcard: true }) || parseIp(host)) {
+                    return h.problem(`must be ${HOST_HINT}${external ? "" : " or *.example.com"} (got ${JSON.stringify(host)})`);
+                }
+                if (seen.has(host)) {
+                    return h.problem(`duplicates host ${JSON.stringify(host)}`);
+                }
+                seen.add(host);
+                return host;
+            },
+            { minItems: 1 },
+        ) ?? []
     );
 }
 

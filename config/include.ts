@@ -86,13 +86,19 @@ export function resolveIncludes(raw: Readonly<Record<string, unknown>>, opts: In
         for (const [name, value] of Object.entries(source.data)) {
             if (!(SECTIONS as string[]).includes(name)) {
                 const near = closest(name, SECTIONS);
-                problems.push({ key: source.place([name]), message: `unknown key ${show(name)}; ${near ? `did you mean "${near}"? ` : ""}an included file holds only ${SECTIONS.join(", ")}` });
+                problems.push({
+                    key: source.place([name]),
+                    message: `unknown key ${show(name)}; ${near ? `did you mean "${near}"? ` : ""}an included file holds only ${SECTIONS.join(", ")}`,
+                });
                 continue;
             }
             const section = name as IncludableSection;
             if (value === null) continue;
             if (!isPlainMap(value)) {
-                problems.push({ key: source.place([section], true), message: `${section} must be a map of ${INCLUDABLE[section]} name to settings, as under istio-mesh:${section} (got ${describe(value)})` });
+                problems.push({
+                    key: source.place([section], true),
+                    message: `${section} must be a map of ${INCLUDABLE[section]} name to settings, as under istio-mesh:${section} (got ${describe(value)})`,
+                });
                 continue;
             }
             const target = merged.get(section);
@@ -101,7 +107,10 @@ export function resolveIncludes(raw: Readonly<Record<string, unknown>>, opts: In
                 const inStack = target !== undefined && Object.hasOwn(target, entryName);
                 const earlier = first ? first.source.place(first.path) : inStack ? (opts.stackPlace?.(section, entryName) ?? "the stack config") : undefined;
                 if (earlier !== undefined) {
-                    problems.push({ key: source.place([section, entryName]), message: `istio-mesh:${section}.${entryName} is already defined in ${earlier}: define each ${INCLUDABLE[section]} in one place` });
+                    problems.push({
+                        key: source.place([section, entryName]),
+                        message: `istio-mesh:${section}.${entryName} is already defined in ${earlier}: define each ${INCLUDABLE[section]} in one place`,
+                    });
                     continue;
                 }
                 origins.get(section)!.set(entryName, { source, path: [section, entryName] });
@@ -147,7 +156,10 @@ function includedFiles(include: unknown, opts: IncludeOptions, problems: Problem
         }
         const normal = path.normalize(entry);
         if (path.isAbsolute(entry) || normal === ".." || normal.startsWith(`..${path.sep}`)) {
-            return problems.push({ ...item, message: `must be a path inside the project directory, relative to it: deployments and CI check out only the repository (got ${show(entry)})` });
+            return problems.push({
+                ...item,
+                message: `must be a path inside the project directory, relative to it: deployments and CI check out only the repository (got ${show(entry)})`,
+            });
         }
         const full = path.resolve(opts.root, entry);
         let stat: fs.Stats;

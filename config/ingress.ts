@@ -37,7 +37,10 @@ export function checkGatewayAddresses(c: IngressSections, report: Report): void 
         }
         const key = `gateways.${g.name}.address`;
         if (vip && vip.family === ip.family && vip.value === ip.value) {
-            report(key, `${g.address} is cluster.controlPlaneVip, kube-vip's address for the API server: a Service on it would take the API server's traffic; pick an address from an address pool`);
+            report(
+                key,
+                `${g.address} is cluster.controlPlaneVip, kube-vip's address for the API server: a Service on it would take the API server's traffic; pick an address from an address pool`,
+            );
             continue;
         }
         const pool = poolContaining(c.cluster, ip);
@@ -120,7 +123,9 @@ export function checkRoutes(c: IngressSections, report: Report): void {
 }
 
 function ingressNames(c: IngressSections): string[] {
-    return gatewaysOf(c.gateways).filter((g) => g.kind === "ingress").map((g) => g.name);
+    return gatewaysOf(c.gateways)
+        .filter((g) => g.kind === "ingress")
+        .map((g) => g.name);
 }
 
 /**
@@ -129,7 +134,9 @@ function ingressNames(c: IngressSections): string[] {
  * origination, which the egress gateway then does.
  */
 export function checkEgressRoutes(c: IngressSections, report: Report): void {
-    const egress = gatewaysOf(c.gateways).filter((x) => x.kind === "egress").map((x) => x.name);
+    const egress = gatewaysOf(c.gateways)
+        .filter((x) => x.kind === "egress")
+        .map((x) => x.name);
     for (const [name, s] of Object.entries(c.externalServices)) {
         if (s.gateway === undefined) {
             continue;
@@ -137,7 +144,10 @@ export function checkEgressRoutes(c: IngressSections, report: Report): void {
         const key = `externalServices.${name}.gateway`;
         const g = c.gateways.byName[s.gateway];
         if (!g) {
-            report(key, `no gateway is named ${s.gateway}: configure gateways.${s.gateway} with kind: egress${egress.length > 0 ? `, or pick one of ${egress.join(", ")}` : ""}`);
+            report(
+                key,
+                `no gateway is named ${s.gateway}: configure gateways.${s.gateway} with kind: egress${egress.length > 0 ? `, or pick one of ${egress.join(", ")}` : ""}`,
+            );
         } else if (g.kind !== "egress") {
             report(
                 key,

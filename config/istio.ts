@@ -3,14 +3,8 @@ import { CniConfig, Dataplane, parseCni, parseDataplane } from "./cni";
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
 import { byVersion, DEFAULT_REVISION, parseRevisions, resolveRevision, RevisionConfig } from "./revisions";
 
-/** Where the Istio Helm charts come from. */
-export type ChartSource =
-    /** A classic Helm repository (https://...), by default Istio's official one. */
-    | { kind: "repo"; url: string }
-    /** An OCI registry such as a Harbor mirror (oci://harbor.example.com/istio-charts). */
-    | { kind: "oci"; url: string }
-    /** A local directory with the charts as subdirectories `base`, `istiod`, `gateway` and `cni` (air-gapped, CI). */
-    | { kind: "local"; dir: string };
+export type { ChartSource } from "./chart-source";
+import type { ChartSource } from "./chart-source";
 
 export interface PluginCaConfig {
     /** Subject organisation of the root and intermediate certificates. */
@@ -183,11 +177,7 @@ function names(istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Rec
 }
 
 /** The message for a revision or tag that is not declared: also what removing a revision still in use gives. */
-export function unknownRevision(
-    name: string,
-    istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Record<string, string>> },
-    user: string,
-): string {
+export function unknownRevision(name: string, istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Record<string, string>> }, user: string): string {
     return `names ${show(name)}, which no control plane of this stack serves: neither a revision nor a tag (declared: ${names(istio)}); a revision can only be removed once no tag, namespace or gateway uses it: move ${user} first`;
 }
 
@@ -204,7 +194,9 @@ function parseChartSource(repo: Field, dir: Field): ChartSource {
         patternHint: "an https:// Helm repository or an oci:// registry path",
     });
     if (url.startsWith("oci://")) {
-        return OCI_URL.test(url) ? { kind: "oci", url: url.replace(/\/+$/, "") } : (repo.problem(`must be oci://<registry>/<path> (got "${url}")`), { kind: "oci", url });
+        return OCI_URL.test(url)
+            ? { kind: "oci", url: url.replace(/\/+$/, "") }
+            : (repo.problem(`must be oci://<registry>/<path> (got "${url}")`), { kind: "oci", url });
     }
     if (!HTTP_URL.test(url)) {
         repo.problem(`must be an https:// Helm repository URL (got "${url}")`);

@@ -29,7 +29,10 @@ export function checkMesh(config: MeshSections, report: (key: string, message: s
     for (const [ns, c] of Object.entries(config.namespaces)) {
         c.egress?.forEach((entry, i) => {
             if (!entry.includes("/") && entry.includes(".") && !registered.has(entry)) {
-                report(`namespaces.${ns}.egress[${i}]`, `${show(entry)} is not a host of any externalServices entry: register it under istio-mesh:externalServices`);
+                report(
+                    `namespaces.${ns}.egress[${i}]`,
+                    `${show(entry)} is not a host of any externalServices entry: register it under istio-mesh:externalServices`,
+                );
             }
         });
     }
@@ -55,7 +58,10 @@ export function checkGatewaySources(
                 `namespaces.${ns}`,
                 ns === gateways.namespace
                     ? "is the ingress gateways' namespace (gateways.namespace): its default deny would block every request into the mesh; leave it out"
-                    : `is the namespace of gateways ${all.filter((g) => g.namespace === ns).map((g) => g.name).join(", ")}: its default deny would block every request through them; leave it out`,
+                    : `is the namespace of gateways ${all
+                          .filter((g) => g.namespace === ns)
+                          .map((g) => g.name)
+                          .join(", ")}: its default deny would block every request through them; leave it out`,
             );
         }
     }

@@ -214,7 +214,10 @@ function readMirror(f: Field, svcHost: string): Mirror | undefined {
     }
     const mirror: Mirror = { percent: readPercent(o.percent, 100) };
     const subset = o.subset.string(undefined, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT });
-    const host = o.host.string(undefined, { pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, patternHint: "a host name such as reviews-shadow.shop.svc.cluster.local" });
+    const host = o.host.string(undefined, {
+        pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+        patternHint: "a host name such as reviews-shadow.shop.svc.cluster.local",
+    });
     if (!o.subset.isSet && !o.host.isSet) {
         return f.problem(`must set subset (a subset of ${svcHost}) or host (another service)`);
     }
@@ -229,7 +232,12 @@ function readTo(f: Field, subsets: ReadonlySet<string>): Record<string, number> 
         return f.isSet ? f.problem("names subsets, but the service defines none: add subsets or leave to out") : {};
     }
     if (!f.isSet) {
-        return f.problem(`is required: the subset (one of ${[...subsets].join(", ")}) or subset weights such as { ${[...subsets].slice(0, 2).map((s, i) => `${s}: ${i === 0 ? 90 : 10}`).join(", ")} }`);
+        return f.problem(
+            `is required: the subset (one of ${[...subsets].join(", ")}) or subset weights such as { ${[...subsets]
+                .slice(0, 2)
+                .map((s, i) => `${s}: ${i === 0 ? 90 : 10}`)
+                .join(", ")} }`,
+        );
     }
     if (f.isObject() && Object.keys(f.value as object).length === 0) {
         return f.problem("must name at least one subset");
@@ -264,9 +272,11 @@ function readRoute(f: Field, subsets: ReadonlySet<string>, svcHost: string): Rou
     const retries = readRetries(o.retries);
     if (retries) route.retries = retries;
     if (timeout && retries?.perTryTimeout && durationMs(retries.perTryTimeout)! >= durationMs(timeout)!) {
-        o.retries.child("perTryTimeout").problem(
-            `${retries.perTryTimeout} is not shorter than the route's timeout (${timeout}): the first try uses up the whole timeout and no retry ever runs`,
-        );
+        o.retries
+            .child("perTryTimeout")
+            .problem(
+                `${retries.perTryTimeout} is not shorter than the route's timeout (${timeout}): the first try uses up the whole timeout and no retry ever runs`,
+            );
     }
     const fault = readFault(o.fault);
     if (fault) route.fault = fault;
@@ -287,7 +297,9 @@ function readSubsets(f: Field): Subset[] {
             const o = item.object(["name", "labels"]);
             if (!o) return undefined;
             const name = o.name.isSet ? o.name.string(undefined, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT }) : o.name.problem("is required, e.g. v1");
-            const labels = o.labels.isSet ? readLabels(o.labels, { nonEmpty: true }) : o.labels.problem("is required: the pod labels of this subset, e.g. { version: v1 }");
+            const labels = o.labels.isSet
+                ? readLabels(o.labels, { nonEmpty: true })
+                : o.labels.problem("is required: the pod labels of this subset, e.g. { version: v1 }");
             if (name === undefined || labels === undefined) return undefined;
             if (seen.has(name)) {
                 return o.name.problem(`duplicate subset name "${name}": subset names must be unique`);
@@ -352,7 +364,9 @@ export function parseServiceTraffic(f: Field, host: string): ServiceTrafficConfi
     const subsets = readSubsets(o.subsets);
     const names = new Set(subsets.map((s) => s.name));
     if (subsets.length > 0 && !o.routes.isSet) {
-        o.routes.problem(`is required when subsets are defined: subsets receive traffic only through routes, e.g. routes: [{ to: { ${subsets[0].name}: 100 } }]`);
+        o.routes.problem(
+            `is required when subsets are defined: subsets receive traffic only through routes, e.g. routes: [{ to: { ${subsets[0].name}: 100 } }]`,
+        );
     }
     const routes = o.routes.list((r) => readRoute(r, names, host), { minItems: 1 }) ?? [];
     checkRouteOrder(o.routes);

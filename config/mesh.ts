@@ -18,8 +18,28 @@ import {
 import { readLabels, readMethod } from "./mesh-fields";
 import { parseServiceTraffic } from "./mesh-traffic";
 
-export type { MtlsMode, MtlsConfig, AllowSource, AllowRule, NamespaceConfig, ExternalPort, ExternalProtocol, OriginateTls, ExternalServiceConfig } from "./mesh-types";
-import type { MtlsMode, MtlsConfig, AllowSource, AllowRule, NamespaceConfig, ExternalPort, ExternalProtocol, OriginateTls, ExternalServiceConfig } from "./mesh-types";
+export type {
+    MtlsMode,
+    MtlsConfig,
+    AllowSource,
+    AllowRule,
+    NamespaceConfig,
+    ExternalPort,
+    ExternalProtocol,
+    OriginateTls,
+    ExternalServiceConfig,
+} from "./mesh-types";
+import type {
+    MtlsMode,
+    MtlsConfig,
+    AllowSource,
+    AllowRule,
+    NamespaceConfig,
+    ExternalPort,
+    ExternalProtocol,
+    OriginateTls,
+    ExternalServiceConfig,
+} from "./mesh-types";
 
 export const MESH_DEFAULTS = {
     mtls: { mode: "STRICT", migration: false } satisfies MtlsConfig,
@@ -74,7 +94,9 @@ function readSource(f: Field): AllowSource | undefined {
     }
     const gateway = /^gateway:(.*)$/.exec(text);
     if (gateway) {
-        return DNS_LABEL.test(gateway[1]) ? { kind: "gateway", gateway: gateway[1] } : f.problem(`must name a gateway role such as gateway:external (got ${show(text)})`);
+        return DNS_LABEL.test(gateway[1])
+            ? { kind: "gateway", gateway: gateway[1] }
+            : f.problem(`must name a gateway role such as gateway:external (got ${show(text)})`);
     }
     const principal = /^([^/]+)\/([^/]+)$/.exec(text);
     if (principal && DNS_LABEL.test(principal[1]) && SERVICE_ACCOUNT.test(principal[2])) {
@@ -97,7 +119,9 @@ export function parseAllowRule(f: Field): AllowRule | undefined {
     if (to) rule.to = to;
     const methods = o.methods.list(readMethod, { minItems: 1 });
     if (methods) rule.methods = methods;
-    const paths = o.paths.list((p) => p.string(undefined, { pattern: PATH, patternHint: "a path such as /api, a prefix /api/*, a suffix *.png, or *" }), { minItems: 1 });
+    const paths = o.paths.list((p) => p.string(undefined, { pattern: PATH, patternHint: "a path such as /api, a prefix /api/*, a suffix *.png, or *" }), {
+        minItems: 1,
+    });
     if (paths) rule.paths = paths;
     const ports = o.ports.list((p) => p.integer(undefined, { min: 1, max: 65535 }), { minItems: 1 });
     if (ports) rule.ports = ports;
@@ -139,7 +163,9 @@ export function parseNamespace(f: Field, name: string): NamespaceConfig | undefi
         o.labels.child(injection[0]).problem(INJECTION_LABEL_SET);
     }
     if (POD_SECURITY_ENFORCE in labels) {
-        o.labels.child(POD_SECURITY_ENFORCE).problem("is set by the mesh from podSecurity (baseline by default while istio.cni is on): remove it and set podSecurity");
+        o.labels
+            .child(POD_SECURITY_ENFORCE)
+            .problem("is set by the mesh from podSecurity (baseline by default while istio.cni is on): remove it and set podSecurity");
     }
     const services =
         o.services.map((s, svc) => {
@@ -173,16 +199,19 @@ export function parseNamespaces(f: Field): Record<string, NamespaceConfig> {
 
 function readPorts(f: Field): ExternalPort[] {
     const seen = new Set<number>();
-    const ports = f.list((p) => {
-        const o = p.object(["number", "protocol"]);
-        if (!o) return undefined;
-        const number = o.number.isSet ? o.number.integer(undefined, { min: 1, max: 65535 }) : o.number.problem("is required, e.g. 443");
-        const protocol = o.protocol.string("TLS", { oneOf: ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP"] }) as ExternalProtocol;
-        if (number === undefined) return undefined;
-        if (seen.has(number)) return o.number.problem(`duplicate port ${number}: each port is declared once`);
-        seen.add(number);
-        return { number, protocol };
-    }, { minItems: 1 });
+    const ports = f.list(
+        (p) => {
+            const o = p.object(["number", "protocol"]);
+            if (!o) return undefined;
+            const number = o.number.isSet ? o.number.integer(undefined, { min: 1, max: 65535 }) : o.number.problem("is required, e.g. 443");
+            const protocol = o.protocol.string("TLS", { oneOf: ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP"] }) as ExternalProtocol;
+            if (number === undefined) return undefined;
+            if (seen.has(number)) return o.number.problem(`duplicate port ${number}: each port is declared once`);
+            seen.add(number);
+            return { number, protocol };
+        },
+        { minItems: 1 },
+    );
     return ports ?? MESH_DEFAULTS.externalPorts.map((p) => ({ ...p }));
 }
 
@@ -190,7 +219,8 @@ function readOriginateTls(f: Field, hosts: string[], ports: ExternalPort[]): Ori
     if (!f.isSet || f.value === false || f.value === "false") {
         return undefined;
     }
-    const o = f.value === true || f.value === "true" ? undefined : f.object(["port", "targetPort", "caCertificates", "credentialName", "sni", "subjectAltNames"]);
+    const o =
+        f.value === true || f.value === "true" ? undefined : f.object(["port", "targetPort", "caCertificates", "credentialName", "sni", "subjectAltNames"]);
     if (hosts.length !== 1) {
         return f.problem(`verifies one server name, but hosts lists ${hosts.length}: declare one external service per host`);
     }
@@ -201,7 +231,10 @@ function readOriginateTls(f: Field, hosts: string[], ports: ExternalPort[]): Ori
         tls.port = o.port.integer(d.port, { min: 1, max: 65535 });
         tls.targetPort = o.targetPort.integer(d.targetPort, { min: 1, max: 65535 });
         tls.sni = o.sni.string(host, { pattern: HOST, patternHint: HOST_HINT });
-        tls.subjectAltNames = o.subjectAltNames.list((s) => s.string(undefined, { pattern: /^(\*\.)?[a-z0-9.-]+$|^spiffe:\/\/\S+$/, patternHint: "a DNS name or a spiffe:// URI" }), { minItems: 1 }) ?? [host];
+        tls.subjectAltNames = o.subjectAltNames.list(
+            (s) => s.string(undefined, { pattern: /^(\*\.)?[a-z0-9.-]+$|^spiffe:\/\/\S+$/, patternHint: "a DNS name or a spiffe:// URI" }),
+            { minItems: 1 },
+        ) ?? [host];
         if (o.caCertificates.isSet && o.credentialName.isSet) {
             o.credentialName.problem("caCertificates and credentialName are mutually exclusive: the CA comes from a file in the proxy or from a Secret");
         }
@@ -232,24 +265,30 @@ export function parseExternalServices(f: Field): Record<string, ExternalServiceC
                 return o.hosts.problem("is required: the DNS names of the service, e.g. [api.example.com]");
             }
             const hosts =
-                o.hosts.list((h) => {
-                    const host = h.string();
-                    if (host === undefined) return undefined;
-                    if (host.includes("*")) return h.problem(`${show(host)} is a wildcard, which DNS resolution cannot resolve: list each host`);
-                    if (!HOST.test(host)) return h.problem(`must be ${HOST_HINT} (got ${show(host)})`);
-                    if (/\.svc(\.|$)/.test(host)) return h.problem(`${show(host)} is a cluster service, not an external one: remove it`);
-                    const owner = owners.get(host);
-                    if (owner !== undefined) return h.problem(`${show(host)} is already registered by externalServices.${owner}: register each host once`);
-                    owners.set(host, name);
-                    return host;
-                }, { minItems: 1 }) ?? [];
+                o.hosts.list(
+                    (h) => {
+                        const host = h.string();
+                        if (host === undefined) return undefined;
+                        if (host.includes("*")) return h.problem(`${show(host)} is a wildcard, which DNS resolution cannot resolve: list each host`);
+                        if (!HOST.test(host)) return h.problem(`must be ${HOST_HINT} (got ${show(host)})`);
+                        if (/\.svc(\.|$)/.test(host)) return h.problem(`${show(host)} is a cluster service, not an external one: remove it`);
+                        const owner = owners.get(host);
+                        if (owner !== undefined) return h.problem(`${show(host)} is already registered by externalServices.${owner}: register each host once`);
+                        owners.set(host, name);
+                        return host;
+                    },
+                    { minItems: 1 },
+                ) ?? [];
             const ports = readPorts(o.ports);
             const config: ExternalServiceConfig = { hosts, ports };
             const namespace = o.namespace.string(undefined, { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT });
             if (namespace) config.namespace = namespace;
             const originateTls = readOriginateTls(o.originateTls, hosts, ports);
             if (originateTls) config.originateTls = originateTls;
-            const gateway = o.gateway.string(undefined, { pattern: DNS_LABEL, patternHint: "the name of an egress gateway under istio-mesh:gateways, such as egress" });
+            const gateway = o.gateway.string(undefined, {
+                pattern: DNS_LABEL,
+                patternHint: "the name of an egress gateway under istio-mesh:gateways, such as egress",
+            });
             if (gateway) config.gateway = gateway;
             return config;
         }) ?? {}

@@ -138,11 +138,13 @@ export function parseObservability(f: Field): ObservabilityConfig | undefined {
         metrics: parseMetrics(o.metrics),
     };
     if (config.metrics.via === "collector" && config.prometheus.mode !== "annotations") {
-        o.metrics.child("via").problem(
-            config.prometheus.mode === "off"
-                ? "collector needs the proxies' metrics, which prometheus: off switches off: remove prometheus: off"
-                : "collector scrapes the proxies itself, and prometheus mode operator would have Prometheus scrape them a second time: set prometheus: annotations (or remove it)",
-        );
+        o.metrics
+            .child("via")
+            .problem(
+                config.prometheus.mode === "off"
+                    ? "collector needs the proxies' metrics, which prometheus: off switches off: remove prometheus: off"
+                    : "collector scrapes the proxies itself, and prometheus mode operator would have Prometheus scrape them a second time: set prometheus: annotations (or remove it)",
+            );
     }
     if (alerts) config.alerts = alerts;
     if (dashboards) config.dashboards = dashboards;
@@ -184,7 +186,9 @@ function parseTracing(f: Field, clusterDomain: string): TracingConfig | undefine
     const provider = providerName(o.provider, "tracing", TRACING_PROVIDERS) ?? "otel";
     const sampling = o.sampling.number(OBSERVABILITY_DEFAULTS.sampling, { min: 0, max: 100 });
     if (!o.endpoint.isSet) {
-        return o.endpoint.problem(`is required: the host:port spans are sent to, e.g. ${provider === "zipkin" ? "jaeger-collector.observability:9411" : "otel-collector.observability:4317"}`);
+        return o.endpoint.problem(
+            `is required: the host:port spans are sent to, e.g. ${provider === "zipkin" ? "jaeger-collector.observability:9411" : "otel-collector.observability:4317"}`,
+        );
     }
     const endpoint = parseEndpoint(o.endpoint, clusterDomain);
     return endpoint && { provider, endpoint, sampling };
@@ -283,11 +287,13 @@ function parseKiali(f: Field): KialiConfig | undefined {
     const kind = o.login.string("token", { oneOf: ["openid", "token"] });
     const login = kind === "openid" ? parseOpenId(o.issuer, o.clientId, d.clientId) : { kind: "token" as const };
     if (kind === "token" && (o.issuer.isSet || o.clientId.isSet)) {
-        (o.issuer.isSet ? o.issuer : o.clientId).problem("only applies with login: openid (got login \"token\")");
+        (o.issuer.isSet ? o.issuer : o.clientId).problem('only applies with login: openid (got login "token")');
     }
     const prometheusUrl = o.prometheusUrl.isSet
         ? (url(o.prometheusUrl) ?? "")
-        : (o.prometheusUrl.problem("is required: Kiali draws its graph from Prometheus; set its in-cluster URL, e.g. http://prometheus-operated.observability:9090") ?? "");
+        : (o.prometheusUrl.problem(
+              "is required: Kiali draws its graph from Prometheus; set its in-cluster URL, e.g. http://prometheus-operated.observability:9090",
+          ) ?? "");
     const grafanaUrl = url(o.grafanaUrl);
     const tracingUrl = url(o.tracingUrl);
     for (const [external, internal, name] of [
@@ -320,7 +326,11 @@ function parseOpenId(issuer: Field, clientId: Field, defaultClientId: string): K
     const uri = issuer.isSet
         ? issuer.string("", { pattern: HTTP_URL, patternHint: "the OpenID Connect issuer URL, e.g. https://keycloak.example.com/realms/platform" })
         : (issuer.problem("is required with login: openid: set the OpenID Connect issuer URL, e.g. https://keycloak.example.com/realms/platform") ?? "");
-    return { kind: "openid", issuer: uri.replace(/\/+$/, ""), clientId: clientId.string(defaultClientId, { pattern: /^\S+$/, patternHint: "an OpenID client id" }) };
+    return {
+        kind: "openid",
+        issuer: uri.replace(/\/+$/, ""),
+        clientId: clientId.string(defaultClientId, { pattern: /^\S+$/, patternHint: "an OpenID client id" }),
+    };
 }
 
 function parseKialiChart(repo: Field, dir: Field): ChartSource {

@@ -2,17 +2,33 @@
  * Checks of the registry (`istio.hub`, `istio.imagePullSecrets`, `istio-mesh:registryPullSecret`) against the
  * rest of the stack, run once every section parsed. Images and pull secrets are set in one place only.
  */
-import type { CrossCheck, MeshConfig } from "../config";
+import type { ControlPlaneConfig } from "./control-plane";
+import type { GatewaysConfig } from "./gateways";
+import type { IstioConfig } from "./istio";
+import type { NamespaceConfig } from "./mesh-types";
+import type { ObservabilityConfig } from "./observability";
 import { show } from "./field";
 import { gatewaysOf } from "./ingress";
 import { IMAGE_NAMES } from "./registry";
+
+/** What the registry checks read of the whole config (a structural slice, so config.ts is not imported). */
+export interface RegistrySections {
+    istio: IstioConfig;
+    controlPlane: ControlPlaneConfig;
+    gateways: GatewaysConfig;
+    observability: ObservabilityConfig;
+    namespaces: Readonly<Record<string, NamespaceConfig>>;
+    registryPullSecret: boolean;
+}
+
+type CrossCheck = (config: RegistrySections, report: (key: string, message: string) => void) => void;
 
 /**
  * Every namespace whose pods pull an image of the stack: istiod's, the CNI agent's, the gateways', Kiali's, and
  * every enrolled namespace (their injected sidecars pull the proxy image with `global.imagePullSecrets`). Sorted,
  * unique.
  */
-export function pullingNamespaces(c: Pick<MeshConfig, "istio" | "gateways" | "observability" | "namespaces">): string[] {
+export function pullingNamespaces(c: Pick<RegistrySections, "istio" | "gateways" | "observability" | "namespaces">): string[] {
     const out = new Set([c.istio.namespace, ...Object.keys(c.namespaces)]);
     if (c.istio.cni.enabled) out.add(c.istio.cni.namespace);
     for (const g of gatewaysOf(c.gateways)) out.add(g.namespace);
@@ -21,12 +37,15 @@ export function pullingNamespaces(c: Pick<MeshConfig, "istio" | "gateways" | "ob
 }
 
 /** Raw chart values that would set an image or a pull secret beside the registry input, by key path. */
-const RAW_IMAGE_VALUES: { section: (c: MeshConfig) => Record<string, unknown> | undefined; key: string; paths: string[][] }[] = [
+const RAW_IMAGE_VALUES: { section: (c: RegistrySections) => Record<string, unknown> | undefined; key: string; paths: string[][] }[] = [
     { section: (c) => c.controlPlane.values, key: "controlPlane.values", paths: [["hub"], ["global", "hub"], ["global", "imagePullSecrets"]] },
     {
         section: (c) => c.observability.kiali?.values,
         key: "observability.kiali.values",
-        paths: [["deployment", "image_name"], ["deployment", "image_pull_secrets"]],
+        paths: [
+            ["deployment", "image_name"],
+            ["deployment", "image_pull_secrets"],
+        ],
     },
 ];
 
@@ -66,7 +85,7 @@ export const REGISTRY_CROSS_CHECKS: CrossCheck[] = [
     },
 ];
 
-function imageSource(c: MeshConfig, key: string): string {
+function imageSource(c: RegistrySections, key: string): string {
     const kiali = key.startsWith("observability.kiali");
     const derived = c.istio.hub ? (kiali ? `${c.istio.hub}/${IMAGE_NAMES.kiali}` : c.istio.hub) : undefined;
     return `the image registry is istio.hub${derived ? ` (here ${derived})` : ""}, the one registry input of the stack`;

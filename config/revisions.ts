@@ -4,7 +4,7 @@
  * Pure: parsing, the skew and naming rules, and how a revision or tag resolves.
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field, show } from "./field";
-import type { ChartSource } from "./istio";
+import type { ChartSource } from "./chart-source";
 
 /** One istiod control plane. `name` "default" is Istio's unrevisioned control plane (release `istiod`). */
 export interface RevisionConfig {
@@ -168,9 +168,6 @@ export function resolveRevision(
  * Istio defines it: the target of the tag `default`, else the revision named `default`, else `fallback`
  * (the revision unpinned namespaces use).
  */
-export function defaultRevisionOf(
-    istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Record<string, string>> },
-    fallback: string,
-): string {
+export function defaultRevisionOf(istio: { revisions: readonly RevisionConfig[]; tags: Readonly<Record<string, string>> }, fallback: string): string {
     return istio.tags[DEFAULT_REVISION] ?? (istio.revisions.some((r) => r.name === DEFAULT_REVISION) ? DEFAULT_REVISION : fallback);
 }

@@ -4,8 +4,17 @@
  * bound to its gateway by `namespace/name`.
  */
 import { DNS_LABEL, DNS_LABEL_HINT, Field } from "./field";
-import { parseRouteForm, RouteForm } from "./gateway-api";
 import { HOST_HINT } from "./gateways";
+
+/** How a route is rendered: an Istio VirtualService, a Gateway API HTTPRoute, or both (config/gateway-api.ts). */
+export type RouteForm = "istio" | "gateway-api" | "both";
+export const ROUTE_FORMS: readonly RouteForm[] = ["istio", "gateway-api", "both"];
+
+export function parseRouteForm(f: Field, fallback: RouteForm): RouteForm;
+export function parseRouteForm(f: Field, fallback?: undefined): RouteForm | undefined;
+export function parseRouteForm(f: Field, fallback?: RouteForm): RouteForm | undefined {
+    return (fallback === undefined ? f.string(undefined, { oneOf: ROUTE_FORMS }) : f.string(fallback, { oneOf: ROUTE_FORMS })) as RouteForm | undefined;
+}
 
 export interface RoutePath {
     match: "prefix" | "exact";
@@ -61,17 +70,20 @@ function parseRoute(f: Field, name: string): RouteConfig | undefined {
     }
     const seen = new Set<string>();
     const hosts =
-        o.hosts.list((h) => {
-            const host = h.string(undefined);
-            if (host !== undefined && !HOST.test(host) && !WILDCARD_HOST.test(host)) {
-                return h.problem(`must be ${HOST_HINT} (got ${JSON.stringify(host)})`);
-            }
-            if (host !== undefined && seen.has(host)) {
-                return h.problem(`duplicates host ${JSON.stringify(host)}`);
-            }
-            if (host !== undefined) seen.add(host);
-            return host;
-        }, { minItems: 1 }) ?? [];
+        o.hosts.list(
+            (h) => {
+                const host = h.string(undefined);
+                if (host !== undefined && !HOST.test(host) && !WILDCARD_HOST.test(host)) {
+                    return h.problem(`must be ${HOST_HINT} (got ${JSON.stringify(host)})`);
+                }
+                if (host !== undefined && seen.has(host)) {
+                    return h.problem(`duplicates host ${JSON.stringify(host)}`);
+                }
+                if (host !== undefined) seen.add(host);
+                return host;
+            },
+            { minItems: 1 },
+        ) ?? [];
     const paths = o.paths.list(parsePath, { minItems: 1 }) ?? [];
     const keys = new Map<string, number>();
     paths.forEach((p, i) => {
@@ -84,7 +96,10 @@ function parseRoute(f: Field, name: string): RouteConfig | undefined {
     return {
         name,
         namespace: o.namespace.string("", { pattern: DNS_LABEL, patternHint: DNS_LABEL_HINT }),
-        gateway: o.gateway.string(ROUTES_DEFAULTS.gateway, { pattern: DNS_LABEL, patternHint: "the name of a gateway under istio-mesh:gateways, such as external" }),
+        gateway: o.gateway.string(ROUTES_DEFAULTS.gateway, {
+            pattern: DNS_LABEL,
+            patternHint: "the name of a gateway under istio-mesh:gateways, such as external",
+        }),
         hosts,
         paths,
         ...(o.form.isSet ? { form: parseRouteForm(o.form) } : {}),
@@ -124,9 +139,11 @@ function checkDuplicatePaths(f: Field, routes: RouteConfig[]): void {
                 const key = `${route.gateway} ${host} ${p.match} ${p.path}`;
                 const first = owner.get(key);
                 if (first !== undefined && first !== route.name) {
-                    f.child(route.name).child("paths").problem(
-                        `${p.match} ${p.path} on ${host} is already routed by routes.${first} through the ${route.gateway} gateway: one of them would never be reached`,
-                    );
+                    f.child(route.name)
+                        .child("paths")
+                        .problem(
+                            `${p.match} ${p.path} on ${host} is already routed by routes.${first} through the ${route.gateway} gateway: one of them would never be reached`,
+                        );
                 }
                 owner.set(key, first ?? route.name);
             }

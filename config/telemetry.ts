@@ -116,7 +116,9 @@ function allProviders(obs: ObservabilityConfig): ExtensionProvider[] {
         const { provider, endpoint } = obs.tracing;
         const service = { service: endpoint.host, port: endpoint.port };
         // `opentelemetry` without `http` exports OTLP over gRPC.
-        out.push(provider === "otel" ? { name: PROVIDER_NAMES.tracing.otel, opentelemetry: service } : { name: PROVIDER_NAMES.tracing.zipkin, zipkin: service });
+        out.push(
+            provider === "otel" ? { name: PROVIDER_NAMES.tracing.otel, opentelemetry: service } : { name: PROVIDER_NAMES.tracing.zipkin, zipkin: service },
+        );
     }
     out.push({
         name: PROVIDER_NAMES.accessLog.envoy,
@@ -144,7 +146,11 @@ export function providerReferences(spec: TelemetrySpec): string[] {
 export function unknownProviderReferences(plan: TelemetryPlan): { scope: string; name: string }[] {
     const defined = new Set(plan.extensionProviders.map((p) => p.name));
     const scopes: [string, TelemetrySpec][] = [["mesh", plan.meshWide], ...Object.entries(plan.namespaces)];
-    return scopes.flatMap(([scope, spec]) => providerReferences(spec).filter((n) => !defined.has(n)).map((name) => ({ scope, name })));
+    return scopes.flatMap(([scope, spec]) =>
+        providerReferences(spec)
+            .filter((n) => !defined.has(n))
+            .map((name) => ({ scope, name })),
+    );
 }
 
 /**

@@ -17,7 +17,10 @@ export function yamlProblem(text: string, e: YAMLError): string {
         const key = /^(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|[^\n]*?(?=:(?:\s|$)))/m.exec(text.slice(e.pos[0]))?.[0].trim() ?? "";
         return `duplicate key ${JSON.stringify(key.replace(/^["']|["']$/g, ""))}: a key may appear once in a map`;
     }
-    return e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").replace(/:$/, "");
+    return e.message
+        .split("\n")[0]
+        .replace(/ at line \d+, column \d+:?$/, "")
+        .replace(/:$/, "");
 }
 
 export class YamlSource {

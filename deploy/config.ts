@@ -95,7 +95,15 @@ export function defaultPreRunCommands(stack: string): string[] {
 }
 
 export const CONFIG_KEYS = ["organization", "project", "repository", "branch", "repoDir", "paths", "dev", "prod", "reviewStacks", "policyGroup"];
-const STACK_KEYS = ["deployCommits", "previewPullRequests", "environmentVariables", "secretEnvironmentVariables", "preRunCommands", "driftDetection", "executorImage"];
+const STACK_KEYS = [
+    "deployCommits",
+    "previewPullRequests",
+    "environmentVariables",
+    "secretEnvironmentVariables",
+    "preRunCommands",
+    "driftDetection",
+    "executorImage",
+];
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const REPOSITORY = /^[A-Za-z0-9][A-Za-z0-9-]*\/[A-Za-z0-9._-]+$/;
@@ -211,7 +219,11 @@ function parseDrift(r: Reader, stack: TargetStack): DriftDetection | undefined |
     const autoRemediate = r.child("autoRemediate").boolean(false);
     if (schedule === undefined || autoRemediate === undefined) return undefined;
     if (stack === "prod" && autoRemediate) {
-        return r.child("autoRemediate").problem("must be false for prod: remediation runs `pulumi up` without the approval every prod update needs; fix drift through a reviewed change instead");
+        return r
+            .child("autoRemediate")
+            .problem(
+                "must be false for prod: remediation runs `pulumi up` without the approval every prod update needs; fix drift through a reviewed change instead",
+            );
     }
     return { schedule, autoRemediate };
 }
@@ -228,19 +240,27 @@ function parseStack(r: Reader, stack: TargetStack): StackDeployment | undefined 
     const image = r.child("executorImage");
     const executorImage = image.isSet ? image.string(undefined, IMAGE, "a container image reference such as pulumi/pulumi-nodejs:3.270.0") : undefined;
     if (stack === "prod" && deployCommits) {
-        r.child("deployCommits").problem("must be false for prod: push-to-deploy would update prod without the manual approval of the `production` environment in .github/workflows/deploy.yml");
+        r.child("deployCommits").problem(
+            "must be false for prod: push-to-deploy would update prod without the manual approval of the `production` environment in .github/workflows/deploy.yml",
+        );
     }
     if (env) {
         for (const name of Object.keys(env)) {
             if (CREDENTIAL_NAME.test(name)) {
-                r.child("environmentVariables").child(name).problem(`looks like a credential; move it to ${r.path}.secretEnvironmentVariables and set it with \`pulumi config set --secret --path '${r.path}.secretEnvironmentVariables.${name}'\``);
+                r.child("environmentVariables")
+                    .child(name)
+                    .problem(
+                        `looks like a credential; move it to ${r.path}.secretEnvironmentVariables and set it with \`pulumi config set --secret --path '${r.path}.secretEnvironmentVariables.${name}'\``,
+                    );
             } else if (secretEnv && name in secretEnv) {
                 r.child("environmentVariables").child(name).problem(`is also set in ${r.path}.secretEnvironmentVariables; set it in one place`);
             }
         }
     }
     if (preRunCommands && !preRunCommands.some((c) => /^npm ci\b/.test(c.trim()))) {
-        r.child("preRunCommands").problem("must include `npm ci --ignore-scripts`: deployments skip Pulumi's own dependency install, so without it the program has no node_modules");
+        r.child("preRunCommands").problem(
+            "must include `npm ci --ignore-scripts`: deployments skip Pulumi's own dependency install, so without it the program has no node_modules",
+        );
     }
     if ([deployCommits, previewPullRequests, env, secretEnv, preRunCommands, drift].includes(undefined) || (image.isSet && !executorImage)) {
         return undefined;
@@ -264,7 +284,11 @@ function parseReviewStacks(r: Reader): ReviewStacks | undefined | null {
     const templateStack = r.child("templateStack").string(DEFAULTS.reviewTemplateStack, NAME, "a stack name");
     if (templateStack === undefined) return undefined;
     if ((TARGET_STACKS as readonly string[]).includes(templateStack)) {
-        return r.child("templateStack").problem(`must not be ${templateStack}: every review stack copies the template's stack file, and a second mesh in the ${templateStack} cluster would fight over the cluster-wide Istio CRDs and webhooks; use a stack of its own whose kubernetes context is a disposable cluster`);
+        return r
+            .child("templateStack")
+            .problem(
+                `must not be ${templateStack}: every review stack copies the template's stack file, and a second mesh in the ${templateStack} cluster would fight over the cluster-wide Istio CRDs and webhooks; use a stack of its own whose kubernetes context is a disposable cluster`,
+            );
     }
     return { templateStack };
 }
@@ -276,7 +300,9 @@ function parsePolicyGroup(r: Reader): PolicyGroup | undefined | null {
     const name = r.child("name").string(DEFAULTS.policyGroupName, NAME, "a policy group name");
     const mode = r.child("mode").string(DEFAULTS.policyGroupMode, /^(preventative|audit)$/, "preventative or audit");
     const pack = r.child("pack").string(DEFAULTS.policyPack, NAME, "a policy pack name");
-    const version = r.child("version").string(undefined, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'the published pack version, e.g. "0.1.0" (see `pulumi policy ls`)');
+    const version = r
+        .child("version")
+        .string(undefined, /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, 'the published pack version, e.g. "0.1.0" (see `pulumi policy ls`)');
     const config = r.child("config");
     if (config.isSet && !config.isObject()) config.problem(`must be a map of policy name to settings (got ${show(config.value)})`);
     if ([name, mode, pack, version].includes(undefined) || (config.isSet && !config.isObject())) return undefined;

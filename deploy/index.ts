@@ -66,6 +66,4 @@ if (config.policyGroup) {
 /** The stacks whose deployment settings this program owns, fully qualified. */
 export const stacks = Object.fromEntries(Object.keys(settings).map((stack) => [stack, `${config.organization}/${config.project}/${stack}`]));
 /** Each stack's drift-detection cron, or "off". */
-export const driftSchedules = Object.fromEntries(
-    Object.values(config.stacks).map((s) => [s.stack, s.driftDetection ? s.driftDetection.schedule : "off"]),
-);
+export const driftSchedules = Object.fromEntries(Object.values(config.stacks).map((s) => [s.stack, s.driftDetection ? s.driftDetection.schedule : "off"]));

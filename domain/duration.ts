@@ -5,7 +5,14 @@
  */
 
 const UNIT_NS: Record<string, number> = {
-    ns: 1, us: 1e3, "µs": 1e3, "μs": 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9,
+    ns: 1,
+    us: 1e3,
+    µs: 1e3,
+    μs: 1e3,
+    ms: 1e6,
+    s: 1e9,
+    m: 60e9,
+    h: 3600e9,
 };
 
 /**
@@ -55,7 +62,14 @@ export function formatDuration(ns: number): string {
     if (ns === 0) return "0s";
     const parts: string[] = [];
     let rest = Math.abs(ns);
-    for (const [unit, size] of [["h", 3600e9], ["m", 60e9], ["s", 1e9], ["ms", 1e6], ["us", 1e3], ["ns", 1]] as const) {
+    for (const [unit, size] of [
+        ["h", 3600e9],
+        ["m", 60e9],
+        ["s", 1e9],
+        ["ms", 1e6],
+        ["us", 1e3],
+        ["ns", 1],
+    ] as const) {
         if (rest >= size) {
             const n = Math.floor(rest / size);
             parts.push(`${n}${unit}`);

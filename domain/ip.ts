@@ -105,7 +105,7 @@ export function formatIp(ip: IpAddress): string {
     const groups = Array.from({ length: 8 }, (_, i) => Number((ip.value >> BigInt(112 - 16 * i)) & 0xffffn));
     let bestStart = -1;
     let bestLength = 1;
-    for (let i = 0; i < 8; ) {
+    for (let i = 0; i < 8;) {
         let j = i;
         while (j < 8 && groups[j] === 0) j++;
         if (j - i > bestLength) {

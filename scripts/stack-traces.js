@@ -41,9 +41,7 @@ function installStackTraces({ compiledDir, promiseTraces }) {
         if (!file || !file.startsWith(compiled)) return undefined;
         const entry = sourceMap(file)?.findEntry(frame.getLineNumber() - 1, frame.getColumnNumber() - 1);
         if (!entry || !entry.originalSource) return undefined;
-        const source = entry.originalSource.startsWith("file:")
-            ? fileURLToPath(entry.originalSource)
-            : path.resolve(path.dirname(file), entry.originalSource);
+        const source = entry.originalSource.startsWith("file:") ? fileURLToPath(entry.originalSource) : path.resolve(path.dirname(file), entry.originalSource);
         const fn = frame.getFunctionName() ?? "<anonymous>";
         return `${frame.isConstructor() ? `new ${fn}` : fn} (${source}:${entry.originalLine + 1}:${entry.originalColumn + 1})`;
     }

@@ -235,7 +235,10 @@ export async function runProgram(config: Record<string, unknown>, opts: RunOptio
     for (const [key, value] of Object.entries(config)) {
         flat[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    pulumi.runtime.setAllConfig(flat, (opts.secretKeys ?? []).map((k) => `${PROJECT}:${k}`));
+    pulumi.runtime.setAllConfig(
+        flat,
+        (opts.secretKeys ?? []).map((k) => `${PROJECT}:${k}`),
+    );
     freshProgramModules();
     const program = withRootDirectory(opts.rootDirectory, () => require(path.join(REPO_ROOT, "index")));
     await waitForRPCs();

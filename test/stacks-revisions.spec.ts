@@ -28,7 +28,8 @@ describe("single form: the same resources under the same URNs", () => {
                 now[name] = fingerprint(await runStack(name));
             });
             it("registers the same URNs", () => assert.deepStrictEqual(Object.keys(now[name].resources).sort(), Object.keys(pinned[name].resources).sort()));
-            it("gives every resource the same inputs, parent, dependencies and options", () => assert.deepStrictEqual(now[name].resources, pinned[name].resources));
+            it("gives every resource the same inputs, parent, dependencies and options", () =>
+                assert.deepStrictEqual(now[name].resources, pinned[name].resources));
             it("exports the same outputs", () => assert.strictEqual(now[name].outputs, pinned[name].outputs));
         });
     }
@@ -43,34 +44,40 @@ function asRevisions(name: string, stackName: string): Record<string, unknown> {
 }
 
 // dev runs Istio's unrevisioned control plane (revision `default`), prod a revisioned one (1-30-3).
-for (const [stackName, revision] of [["dev", "default"], ["prod", "1-30-3"]]) describe(`${stackName} moved to the revisions form`, () => {
-    let single: Stack;
-    let multi: Stack;
-    const chart = `mesh-istiod-${revision}`;
-    before(async () => {
-        single = await runStack(stackName);
-        multi = await runProgram(asRevisions(revision, stackName), { stack: stackName, secretKeys: Object.keys(STACK_SECRETS[stackName] ?? {}) });
+for (const [stackName, revision] of [
+    ["dev", "default"],
+    ["prod", "1-30-3"],
+])
+    describe(`${stackName} moved to the revisions form`, () => {
+        let single: Stack;
+        let multi: Stack;
+        const chart = `mesh-istiod-${revision}`;
+        before(async () => {
+            single = await runStack(stackName);
+            multi = await runProgram(asRevisions(revision, stackName), { stack: stackName, secretKeys: Object.keys(STACK_SECRETS[stackName] ?? {}) });
+        });
+        it("aliases the istiod chart to its single-form URN", () =>
+            assert.deepStrictEqual(
+                multi.get(CHART, chart).aliases.map((a) => a.spec.name),
+                ["mesh-istiod"],
+            ));
+        it("renders istiod's objects under the single form's names", () =>
+            assert.strictEqual(multi.get(CHART, chart).inputs.resourcePrefix, single.get(CHART, "mesh-istiod").name));
+        it("installs the same istiod release and values", () => {
+            const { resourcePrefix, ...inputs } = multi.get(CHART, chart).inputs;
+            assert.deepStrictEqual([resourcePrefix, inputs], ["mesh-istiod", single.get(CHART, "mesh-istiod").inputs]);
+        });
+        it("keeps every other resource, its inputs and its URN (dependencies on istiod follow its alias)", () => {
+            const aliased = (urn: string) => urn.replace(new RegExp(`Chart::${chart}$`), "Chart::mesh-istiod");
+            const rest = (s: Stack) =>
+                fingerprint(
+                    new Stack(
+                        s.resources
+                            .filter((r) => !(r.type === CHART && r.name.startsWith("mesh-istiod")))
+                            .map((r) => ({ ...r, dependsOn: r.dependsOn.map(aliased) })),
+                        {},
+                    ),
+                ).resources;
+            assert.deepStrictEqual(rest(multi), rest(single));
+        });
     });
-    it("aliases the istiod chart to its single-form URN", () =>
-        assert.deepStrictEqual(
-            multi.get(CHART, chart).aliases.map((a) => a.spec.name),
-            ["mesh-istiod"],
-        ));
-    it("renders istiod's objects under the single form's names", () =>
-        assert.strictEqual(multi.get(CHART, chart).inputs.resourcePrefix, single.get(CHART, "mesh-istiod").name));
-    it("installs the same istiod release and values", () => {
-        const { resourcePrefix, ...inputs } = multi.get(CHART, chart).inputs;
-        assert.deepStrictEqual([resourcePrefix, inputs], ["mesh-istiod", single.get(CHART, "mesh-istiod").inputs]);
-    });
-    it("keeps every other resource, its inputs and its URN (dependencies on istiod follow its alias)", () => {
-        const aliased = (urn: string) => urn.replace(new RegExp(`Chart::${chart}$`), "Chart::mesh-istiod");
-        const rest = (s: Stack) =>
-            fingerprint(
-                new Stack(
-                    s.resources.filter((r) => !(r.type === CHART && r.name.startsWith("mesh-istiod"))).map((r) => ({ ...r, dependsOn: r.dependsOn.map(aliased) })),
-                    {},
-                ),
-            ).resources;
-        assert.deepStrictEqual(rest(multi), rest(single));
-    });
-});

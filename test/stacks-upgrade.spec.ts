@@ -22,19 +22,30 @@ describe("stacks: upgrade (mid-upgrade render)", () => {
         assert.deepStrictEqual([dir("Pulumi.upgrade.yaml"), dir("Pulumi.local.yaml")], ["rendered-upgrade", "rendered"]);
     });
     it("needs no tls or random provider", () =>
-        assert.deepStrictEqual(stack.resources.filter((r) => /^(tls|random):/.test(r.type)).map((r) => r.type), []));
+        assert.deepStrictEqual(
+            stack.resources.filter((r) => /^(tls|random):/.test(r.type)).map((r) => r.type),
+            [],
+        ));
     it("runs both control planes from the shared charts, each rendering its tag", () =>
         assert.deepStrictEqual(
-            stack.ofType(CHART).filter((c) => c.name.startsWith("mesh-istiod")).map((c) => [c.name, c.inputs.chart, c.inputs.values.revisionTags]).sort(),
+            stack
+                .ofType(CHART)
+                .filter((c) => c.name.startsWith("mesh-istiod"))
+                .map((c) => [c.name, c.inputs.chart, c.inputs.values.revisionTags])
+                .sort(),
             [
                 ["mesh-istiod-1-29-6", "../shared/istio-charts/1.29.6/istiod", ["prod-stable"]],
                 ["mesh-istiod-1-30-3", "../shared/istio-charts/1.30.3/istiod", ["prod-canary"]],
             ],
         ));
-    it("installs the CRDs from the 1.30.3 base chart", () => assert.strictEqual(stack.get(CHART, "mesh-base").inputs.chart, "../shared/istio-charts/1.30.3/base"));
+    it("installs the CRDs from the 1.30.3 base chart", () =>
+        assert.strictEqual(stack.get(CHART, "mesh-base").inputs.chart, "../shared/istio-charts/1.30.3/base"));
     it("enrols the namespaces by tag", () =>
         assert.deepStrictEqual(
-            [stack.get("kubernetes:core/v1:Namespace", "customer-apps-namespace").inputs.metadata.labels, stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata.labels],
+            [
+                stack.get("kubernetes:core/v1:Namespace", "customer-apps-namespace").inputs.metadata.labels,
+                stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata.labels,
+            ],
             [
                 { "istio.io/rev": "prod-canary", "pod-security.kubernetes.io/enforce": "baseline" },
                 { "istio.io/rev": "prod-stable", "pod-security.kubernetes.io/enforce": "baseline" },

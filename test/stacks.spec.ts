@@ -29,7 +29,11 @@ describe("stacks", () => {
             assert.deepStrictEqual(stack.get(CHART, "mesh-istiod").inputs.values.resources, { requests: { cpu: "100m", memory: "512Mi" } }));
         it("is not air-gapped", () => assert.strictEqual(stack.k8s("Namespace", "istio-system").inputs.metadata.annotations, undefined));
         it("uses istiod's self-signed CA", () => assert.strictEqual(stack.ofType("istio-mesh:mesh:PluginCa").length, 0));
-        it("protects nothing", () => assert.deepStrictEqual(stack.resources.filter((r) => r.protect).map((r) => r.name), []));
+        it("protects nothing", () =>
+            assert.deepStrictEqual(
+                stack.resources.filter((r) => r.protect).map((r) => r.name),
+                [],
+            ));
         it("pulls charts from the official repository", () =>
             assert.strictEqual(stack.get(CHART, "mesh-istiod").inputs.repositoryOpts.repo, "https://istio-release.storage.googleapis.com/charts"));
     });
@@ -71,7 +75,8 @@ describe("stacks", () => {
             ));
         it("keeps the pull secret's credentials secret in state", () =>
             assert.deepStrictEqual(secretPaths(stack.get("kubernetes:core/v1:Secret", "mesh-pull-secret").wire), ["stringData"]));
-        it("starts istiod only once its pull secret exists", () => assert.ok(stack.dependencyNames(stack.get(CHART, "mesh-istiod")).includes("mesh-pull-secret")));
+        it("starts istiod only once its pull secret exists", () =>
+            assert.ok(stack.dependencyNames(stack.get(CHART, "mesh-istiod")).includes("mesh-pull-secret")));
         it("starts the gateways only once their pull secret exists", () =>
             assert.ok(stack.dependencyNames(stack.get(CHART, "ingress-external-chart")).includes("ingress-pull-secret")));
         it("pulls Kiali from under the hub, with the pull secret", () => {
@@ -79,7 +84,9 @@ describe("stacks", () => {
             assert.deepStrictEqual([d.image_name, d.image_pull_secrets], ["harbor.example.com/istio/kiali", ["harbor-pull"]]);
         });
         it("marks the control-plane namespace air-gapped with its hub, for the policy pack", () =>
-            assert.deepStrictEqual(stack.k8s("Namespace", "istio-system").inputs.metadata.annotations, { "istio-mesh/air-gapped-hub": "harbor.example.com/istio" }));
+            assert.deepStrictEqual(stack.k8s("Namespace", "istio-system").inputs.metadata.annotations, {
+                "istio-mesh/air-gapped-hub": "harbor.example.com/istio",
+            }));
         it("protects the namespace and the CA", () =>
             assert.deepStrictEqual(
                 ["mesh-namespace", "mesh-ca-cacerts", "mesh-ca-root-key", "mesh-ca-root-cert"].map((n) => stack.resources.find((r) => r.name === n)?.protect),

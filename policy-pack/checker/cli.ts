@@ -11,7 +11,11 @@ import { PolicyError, runPolicies, Timings, Violation } from "./run";
 
 const USAGE = "usage: npm run --silent guard -- [--format text|json] [--config <file.json>] <file-or-dir>...";
 
-interface Options { format: "text" | "json"; config?: string; inputs: string[] }
+interface Options {
+    format: "text" | "json";
+    config?: string;
+    inputs: string[];
+}
 
 class UsageError extends Error {}
 
@@ -55,9 +59,11 @@ function resourceJson(r: ManifestResource | undefined) {
 }
 
 function text(violations: Violation[], resources: number, files: number): string {
-    const lines = violations.map(v => `${v.resource?.source ?? "-"}: ${v.level} ${v.policy}: ${v.message}`);
-    const mandatory = violations.filter(v => v.level === "mandatory").length;
-    lines.push(`${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory, ${violations.length - mandatory} advisory) in ${resources} resource${resources === 1 ? "" : "s"} from ${files} file${files === 1 ? "" : "s"}.`);
+    const lines = violations.map((v) => `${v.resource?.source ?? "-"}: ${v.level} ${v.policy}: ${v.message}`);
+    const mandatory = violations.filter((v) => v.level === "mandatory").length;
+    lines.push(
+        `${violations.length} violation${violations.length === 1 ? "" : "s"} (${mandatory} mandatory, ${violations.length - mandatory} advisory) in ${resources} resource${resources === 1 ? "" : "s"} from ${files} file${files === 1 ? "" : "s"}.`,
+    );
     return lines.join("\n") + "\n";
 }
 
@@ -89,21 +95,29 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
         const timings: Timings | undefined = process.env.GUARD_TIMINGS ? new Map() : undefined;
         const t0 = performance.now();
         const files = collectFiles(opts.inputs);
-        const resources = files.flatMap(f => loadFile(f));
+        const resources = files.flatMap((f) => loadFile(f));
         const t1 = performance.now();
         const violations = await runPolicies(policies, resources, config, timings);
         if (timings) {
-            const top = [...timings].sort((a, b) => b[1] - a[1]).slice(0, 8).map(([p, ms]) => `${p} ${ms.toFixed(0)}`).join(", ");
-            err(`timings: start-up ${t0.toFixed(0)} ms, read and parse ${(t1 - t0).toFixed(0)} ms, policies ${(performance.now() - t1).toFixed(0)} ms (${top})\n`);
+            const top = [...timings]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 8)
+                .map(([p, ms]) => `${p} ${ms.toFixed(0)}`)
+                .join(", ");
+            err(
+                `timings: start-up ${t0.toFixed(0)} ms, read and parse ${(t1 - t0).toFixed(0)} ms, policies ${(performance.now() - t1).toFixed(0)} ms (${top})\n`,
+            );
         }
         if (opts.format === "json") {
-            out(JSON.stringify({
-                violations: violations.map(v => ({ policy: v.policy, level: v.level, resource: resourceJson(v.resource), message: v.message })),
-            }) + "\n");
+            out(
+                JSON.stringify({
+                    violations: violations.map((v) => ({ policy: v.policy, level: v.level, resource: resourceJson(v.resource), message: v.message })),
+                }) + "\n",
+            );
         } else {
             out(text(violations, resources.length, files.length));
         }
-        return violations.some(v => v.level === "mandatory") ? 1 : 0;
+        return violations.some((v) => v.level === "mandatory") ? 1 : 0;
     } catch (e) {
         if (e instanceof InputError || e instanceof ConfigError) {
             err(`error: ${e instanceof ConfigError && opts.config && !e.message.startsWith(opts.config) ? `${opts.config}: ` : ""}${e.message}\n`);
@@ -119,12 +133,19 @@ export async function main(argv: string[], out: (s: string) => void, err: (s: st
 
 /** Runs the checker on the process's arguments and sets its exit code. */
 export function runCli(): void {
-    main(process.argv.slice(2), s => process.stdout.write(s), s => process.stderr.write(s)).then(code => {
-        process.exitCode = code;
-    }, e => {
-        process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
-        process.exitCode = 2;
-    });
+    main(
+        process.argv.slice(2),
+        (s) => process.stdout.write(s),
+        (s) => process.stderr.write(s),
+    ).then(
+        (code) => {
+            process.exitCode = code;
+        },
+        (e) => {
+            process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+            process.exitCode = 2;
+        },
+    );
 }
 
 if (require.main === module) runCli();

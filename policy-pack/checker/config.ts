@@ -23,18 +23,28 @@ function isLevel(v: unknown): v is EnforcementLevel {
 
 function typeOk(schema: any, v: unknown): boolean {
     const types: string[] = schema?.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (types.length > 0 && !types.some(t =>
-        t === "array" ? Array.isArray(v) :
-            t === "integer" ? Number.isInteger(v) :
-                t === "null" ? v === null :
-                    t === "object" ? typeof v === "object" && v !== null && !Array.isArray(v) : typeof v === t)) return false;
+    if (
+        types.length > 0 &&
+        !types.some((t) =>
+            t === "array"
+                ? Array.isArray(v)
+                : t === "integer"
+                  ? Number.isInteger(v)
+                  : t === "null"
+                    ? v === null
+                    : t === "object"
+                      ? typeof v === "object" && v !== null && !Array.isArray(v)
+                      : typeof v === t,
+        )
+    )
+        return false;
     if (Array.isArray(schema?.enum) && !schema.enum.includes(v)) return false;
     if (typeof v === "number") {
         if (typeof schema?.minimum === "number" && v < schema.minimum) return false;
         if (typeof schema?.maximum === "number" && v > schema.maximum) return false;
     }
     if (Array.isArray(v) && schema?.items && typeof schema.items === "object" && !Array.isArray(schema.items)) {
-        return v.every(x => typeOk(schema.items, x));
+        return v.every((x) => typeOk(schema.items, x));
     }
     return true;
 }
@@ -43,9 +53,9 @@ function typeOk(schema: any, v: unknown): boolean {
 export function resolveConfig(json: unknown, policies: Policies): ResolvedConfig {
     if (json === undefined) json = {};
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
-        throw new ConfigError("the config must be a JSON object keyed by policy name (or \"all\")");
+        throw new ConfigError('the config must be a JSON object keyed by policy name (or "all")');
     }
-    const byName = new Map(policies.map(p => [p.name, p]));
+    const byName = new Map(policies.map((p) => [p.name, p]));
     const levels = new Map<string, EnforcementLevel>();
     const options = new Map<string, Record<string, unknown>>();
     let all: EnforcementLevel | undefined;
@@ -72,8 +82,14 @@ export function resolveConfig(json: unknown, policies: Policies): ResolvedConfig
         const schema: PolicyConfigSchema | undefined = policy.configSchema;
         for (const [opt, v] of Object.entries(props)) {
             const s = schema?.properties?.[opt];
-            if (!s) throw new ConfigError(`"${key}.${opt}": the policy has no such option (it accepts: ${Object.keys(schema?.properties ?? {}).join(", ") || "none"})`);
-            if (!typeOk(s, v)) throw new ConfigError(`"${key}.${opt}": ${JSON.stringify(v)} does not match the option's schema ${JSON.stringify({ type: (s as any).type, items: (s as any).items, minimum: (s as any).minimum, maximum: (s as any).maximum })}`);
+            if (!s)
+                throw new ConfigError(
+                    `"${key}.${opt}": the policy has no such option (it accepts: ${Object.keys(schema?.properties ?? {}).join(", ") || "none"})`,
+                );
+            if (!typeOk(s, v))
+                throw new ConfigError(
+                    `"${key}.${opt}": ${JSON.stringify(v)} does not match the option's schema ${JSON.stringify({ type: (s as any).type, items: (s as any).items, minimum: (s as any).minimum, maximum: (s as any).maximum })}`,
+                );
         }
         for (const req of schema?.required ?? []) {
             if (!(req in props) && !(req in schemaDefaults(schema))) throw new ConfigError(`"${key}.${req}" is required`);
@@ -84,6 +100,6 @@ export function resolveConfig(json: unknown, policies: Policies): ResolvedConfig
     return {
         // Precedence as in the CLI: the policy's own entry, then "all", then the policy's default level.
         level: (policy, own) => levels.get(policy) ?? all ?? own ?? "advisory",
-        options: policy => options.get(policy) ?? {},
+        options: (policy) => options.get(policy) ?? {},
     };
 }

@@ -17,7 +17,11 @@ export interface ManifestResource {
 
 /** Input that cannot be read or parsed; the CLI exits with 2. */
 export class InputError extends Error {
-    constructor(readonly file: string, readonly line: number | undefined, detail: string) {
+    constructor(
+        readonly file: string,
+        readonly line: number | undefined,
+        detail: string,
+    ) {
         super(`${file}${line !== undefined ? `:${line}` : ""}: ${detail}`);
     }
 }
@@ -50,7 +54,10 @@ export function collectFiles(inputs: string[]): string[] {
 const NOT_BLANK = /\S/;
 
 /** One YAML document of a file and the line it starts on (1-based). */
-export interface Document { text: string; line: number }
+export interface Document {
+    text: string;
+    line: number;
+}
 
 /**
  * Splits a YAML stream at `---` and `...` lines. Manifests never put these at column 0 inside a block scalar,

@@ -1,6 +1,11 @@
 /** Runs the pack's policies over manifest resources the way the engine does: each resource policy per object, each stack policy over all. */
 import type {
-    EnforcementLevel, Policies, PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
+    EnforcementLevel,
+    Policies,
+    PolicyResource,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
 import { parseTypeToken } from "../lib/k8s";
@@ -20,7 +25,13 @@ export interface Violation {
 /** A policy threw instead of reporting: a bug to surface, not a verdict. */
 export class PolicyError extends Error {}
 
-const NO_OPTIONS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+const NO_OPTIONS = {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+};
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
 const NOT_TYPED = () => false;
@@ -41,33 +52,37 @@ export async function runPolicies(policies: Policies, resources: ManifestResourc
     const out: Violation[] = [];
     // Only stack violations need it: made with the first one.
     let byUrn: Map<string, ManifestResource> | undefined;
-    const resourceOf = (urn: string) => (byUrn ??= new Map(resources.map(r => [r.urn, r]))).get(urn);
-    const enabled = policies.map(p => {
-        const lvl = config.level(p.name, p.enforcementLevel);
-        const options = { ...schemaDefaults(p.configSchema), ...config.options(p.name) };
-        return { p, level: lvl === "remediate" ? "mandatory" as const : lvl, getConfig: <T>() => options as T };
-    }).filter(e => e.level !== "disabled");
+    const resourceOf = (urn: string) => (byUrn ??= new Map(resources.map((r) => [r.urn, r]))).get(urn);
+    const enabled = policies
+        .map((p) => {
+            const lvl = config.level(p.name, p.enforcementLevel);
+            const options = { ...schemaDefaults(p.configSchema), ...config.options(p.name) };
+            return { p, level: lvl === "remediate" ? ("mandatory" as const) : lvl, getConfig: <T>() => options as T };
+        })
+        .filter((e) => e.level !== "disabled");
 
     // Resource policies: one args object per resource, shared by the policies (only getConfig differs).
-    const perPolicy = new Map<string, Violation[]>(enabled.map(e => [e.p.name, []]));
+    const perPolicy = new Map<string, Violation[]>(enabled.map((e) => [e.p.name, []]));
     let current: ManifestResource | undefined;
-    const resourcePolicies = enabled.filter(e => "validateResource" in e.p && (e.p as ResourceValidationPolicy).validateResource).map(e => {
-        const fns = (e.p as ResourceValidationPolicy).validateResource!;
-        const out = perPolicy.get(e.p.name)!;
-        const level = e.level as Violation["level"];
-        const report = (message: string) => out.push({ policy: e.p.name, level, resource: current, message });
-        const list = Array.isArray(fns) ? fns : [fns];
-        // Policies that declare their kinds are not called for others, as the engine skips typed policies.
-        const kinds = list.every(fn => kindsOf(fn)) ? new Set(list.flatMap(fn => [...kindsOf(fn)!])) : undefined;
-        return { name: e.p.name, getConfig: e.getConfig, report, fns: list, kinds };
-    });
+    const resourcePolicies = enabled
+        .filter((e) => "validateResource" in e.p && (e.p as ResourceValidationPolicy).validateResource)
+        .map((e) => {
+            const fns = (e.p as ResourceValidationPolicy).validateResource!;
+            const out = perPolicy.get(e.p.name)!;
+            const level = e.level as Violation["level"];
+            const report = (message: string) => out.push({ policy: e.p.name, level, resource: current, message });
+            const list = Array.isArray(fns) ? fns : [fns];
+            // Policies that declare their kinds are not called for others, as the engine skips typed policies.
+            const kinds = list.every((fn) => kindsOf(fn)) ? new Set(list.flatMap((fn) => [...kindsOf(fn)!])) : undefined;
+            return { name: e.p.name, getConfig: e.getConfig, report, fns: list, kinds };
+        });
     // The policies that apply to each type, in policy order, worked out once per type rather than per object.
     const byType = new Map<string, typeof resourcePolicies>();
     const applicable = (type: string) => {
         let list = byType.get(type);
         if (!list) {
             const gk = parseTypeToken(type)?.gk;
-            list = resourcePolicies.filter(e => !e.kinds || (gk !== undefined && e.kinds.has(gk)));
+            list = resourcePolicies.filter((e) => !e.kinds || (gk !== undefined && e.kinds.has(gk)));
             byType.set(type, list);
         }
         return list;
@@ -105,8 +120,17 @@ export async function runPolicies(policies: Policies, resources: ManifestResourc
         for (; i < resources.length; i++) {
             const r = resources[i];
             const args = {
-                type: r.type, props: r.props, urn: r.urn, name: r.name, opts: NO_OPTIONS, stackTags: NO_TAGS,
-                isType: NOT_TYPED, asType: NO_TYPE, getConfig: NO_CONFIG, notApplicable, noUnknowns: true,
+                type: r.type,
+                props: r.props,
+                urn: r.urn,
+                name: r.name,
+                opts: NO_OPTIONS,
+                stackTags: NO_TAGS,
+                isType: NOT_TYPED,
+                asType: NO_TYPE,
+                getConfig: NO_CONFIG,
+                notApplicable,
+                noUnknowns: true,
             } as ResourceValidationArgs;
             const pending = check(r, args, 0, 0);
             if (pending) {
@@ -120,16 +144,28 @@ export async function runPolicies(policies: Policies, resources: ManifestResourc
     if (pending) await pending;
 
     // Stack policies: one shared resource list, so the index is built once.
-    const stack = resources.map(r => ({
-        type: r.type, props: r.props, urn: r.urn, name: r.name, opts: NO_OPTIONS, dependencies: [], propertyDependencies: {},
-        isType: NOT_TYPED, asType: NO_TYPE, noUnknowns: true,
+    const stack = resources.map((r) => ({
+        type: r.type,
+        props: r.props,
+        urn: r.urn,
+        name: r.name,
+        opts: NO_OPTIONS,
+        dependencies: [],
+        propertyDependencies: {},
+        isType: NOT_TYPED,
+        asType: NO_TYPE,
+        noUnknowns: true,
     })) as PolicyResource[];
     for (const e of enabled) {
         if (!("validateStack" in e.p)) continue;
         const args: StackValidationArgs = { resources: stack, stackTags: NO_TAGS, getConfig: e.getConfig, notApplicable };
-        const report = (message: string, urn?: string) => perPolicy.get(e.p.name)!.push({
-            policy: e.p.name, level: e.level as Violation["level"], resource: urn ? resourceOf(urn) : undefined, message,
-        });
+        const report = (message: string, urn?: string) =>
+            perPolicy.get(e.p.name)!.push({
+                policy: e.p.name,
+                level: e.level as Violation["level"],
+                resource: urn ? resourceOf(urn) : undefined,
+                message,
+            });
         const t0 = clock?.();
         const pending = invoke((e.p as StackValidationPolicy).validateStack, args, report, e.p.name);
         if (pending) await pending;
@@ -144,7 +180,7 @@ function invoke<A, R>(fn: (args: A, report: R) => unknown, args: A, report: R, p
     try {
         const result = fn(args, report);
         if (result && typeof (result as Promise<void>).then === "function") {
-            return (result as Promise<void>).then(undefined, e => fail(e, policy, r));
+            return (result as Promise<void>).then(undefined, (e) => fail(e, policy, r));
         }
     } catch (e) {
         fail(e, policy, r);

@@ -50,8 +50,7 @@ export function isClusterLocal(h: string, clusterDomain: string = DEFAULT_CLUSTE
 }
 
 /** `name.ns.svc.<domain>` → `{ name, namespace }`, or undefined for other names. */
-export function splitServiceHost(h: string, clusterDomain: string = DEFAULT_CLUSTER_DOMAIN):
-    { name: string; namespace: string } | undefined {
+export function splitServiceHost(h: string, clusterDomain: string = DEFAULT_CLUSTER_DOMAIN): { name: string; namespace: string } | undefined {
     const suffix = `.svc.${clusterDomain}`;
     if (!h.endsWith(suffix)) return undefined;
     const parts = h.slice(0, -suffix.length).split(".");
@@ -82,7 +81,10 @@ export function parseGatewayRef(ref: string, ns: string): GatewayRef {
 }
 
 /** A Gateway server host: which namespaces may bind routes to it and for which DNS name. */
-export interface ServerHost { namespace: string; host: string }
+export interface ServerHost {
+    namespace: string;
+    host: string;
+}
 
 /**
  * Parses a Gateway `servers[].hosts` entry of a Gateway in namespace `gwNs`: `ns/host`, `./host` (the
@@ -156,7 +158,8 @@ export class HostMap<V> {
 
 function add<V>(m: Map<string, V[]>, k: string, v: V): void {
     const list = m.get(k);
-    if (list) list.push(v); else m.set(k, [v]);
+    if (list) list.push(v);
+    else m.set(k, [v]);
 }
 
 /** The wildcards strictly covering a host, most specific first: `a.b.c` → `*.b.c`, `*.c`, `*`. */

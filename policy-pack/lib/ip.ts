@@ -4,7 +4,12 @@
  */
 import { IpAddress, isBuggyIpv4 as buggy, parseIp as parse, parsePoolEntry } from "../../domain/ip";
 
-export interface IpRange { family: 4 | 6; start: bigint; end: bigint; text: string }
+export interface IpRange {
+    family: 4 | 6;
+    start: bigint;
+    end: bigint;
+    text: string;
+}
 
 /** Parses an IPv4 or IPv6 address, as domain/ip reads it. */
 export function parseIp(text: string): IpAddress | undefined {

@@ -27,7 +27,11 @@ export const GK = {
 } as const;
 
 /** A TLS settings block of a DestinationRule with its field path. */
-export interface TlsAt { path: string; tls: Obj; portLevel: boolean }
+export interface TlsAt {
+    path: string;
+    tls: Obj;
+    portLevel: boolean;
+}
 
 /** Every `tls` block of a DestinationRule: top level, per port, per subset and per subset port. */
 export function destinationRuleTls(spec: Obj): TlsAt[] {
@@ -48,7 +52,12 @@ export function destinationRuleTls(spec: Obj): TlsAt[] {
 }
 
 /** A destination a VirtualService sends traffic to. */
-export interface DestinationAt { path: string; host: string; subset?: string; port?: number }
+export interface DestinationAt {
+    path: string;
+    host: string;
+    subset?: string;
+    port?: number;
+}
 
 /** Route, mirror and mirrors destinations of a VirtualService's http, tcp and tls routes. */
 export function virtualServiceDestinations(spec: Obj): DestinationAt[] {
@@ -71,16 +80,25 @@ export function virtualServiceDestinations(spec: Obj): DestinationAt[] {
 }
 
 /** A Gateway reference written in a VirtualService. */
-export interface GatewayRefAt { path: string; ref: string }
+export interface GatewayRefAt {
+    path: string;
+    ref: string;
+}
 
 /** `spec.gateways` and the `gateways` of every route match. */
 export function virtualServiceGatewayRefs(spec: Obj): GatewayRefAt[] {
     const out: GatewayRefAt[] = [];
-    arr(spec.gateways).forEach((g, i) => { if (typeof g === "string") out.push({ path: `spec.gateways[${i}]`, ref: g }); });
+    arr(spec.gateways).forEach((g, i) => {
+        if (typeof g === "string") out.push({ path: `spec.gateways[${i}]`, ref: g });
+    });
     for (const section of ["http", "tcp", "tls"]) {
-        arr(spec[section]).forEach((r, i) => arr(r?.match).forEach((m, j) => arr(m?.gateways).forEach((g, k) => {
-            if (typeof g === "string") out.push({ path: `spec.${section}[${i}].match[${j}].gateways[${k}]`, ref: g });
-        })));
+        arr(spec[section]).forEach((r, i) =>
+            arr(r?.match).forEach((m, j) =>
+                arr(m?.gateways).forEach((g, k) => {
+                    if (typeof g === "string") out.push({ path: `spec.${section}[${i}].match[${j}].gateways[${k}]`, ref: g });
+                }),
+            ),
+        );
     }
     return out;
 }
@@ -93,8 +111,7 @@ export function boundToMesh(spec: Obj): boolean {
 
 /** True when a namespace object turns sidecar injection on (`istio-injection=enabled` or a revision label). */
 export function injectionEnabled(ns: K8sObject): boolean {
-    return ns.labels["istio-injection"] === "enabled" ||
-        (ns.labels["istio.io/rev"] !== undefined && ns.labels["istio-injection"] !== "disabled");
+    return ns.labels["istio-injection"] === "enabled" || (ns.labels["istio.io/rev"] !== undefined && ns.labels["istio-injection"] !== "disabled");
 }
 
 /**
@@ -106,13 +123,13 @@ export function serviceEntryInvalid(spec: Obj): string | undefined {
     if (hosts.length === 0) return "it lists no hosts";
     if (hosts.includes("*")) return "it lists the host *";
     const resolution = str(spec.resolution) ?? "NONE";
-    const wildcard = hosts.find(h => h.startsWith("*"));
+    const wildcard = hosts.find((h) => h.startsWith("*"));
     if (resolution === "DNS" && wildcard && arr(spec.endpoints).length === 0) {
         return `resolution DNS needs endpoints for the wildcard host ${wildcard}`;
     }
-    if ((resolution === "DNS" || resolution === "DNS_ROUND_ROBIN") && arr(spec.addresses).some(a => typeof a === "string" && a.includes("/"))) {
+    if ((resolution === "DNS" || resolution === "DNS_ROUND_ROBIN") && arr(spec.addresses).some((a) => typeof a === "string" && a.includes("/"))) {
         return `resolution ${resolution} cannot use CIDR addresses`;
     }
-    if (arr(spec.ports).some(p => typeof p?.number !== "number" || !str(p?.name))) return "a port lacks its number or name";
+    if (arr(spec.ports).some((p) => typeof p?.number !== "number" || !str(p?.name))) return "a port lacks its number or name";
     return undefined;
 }

@@ -54,16 +54,24 @@ export interface K8sObject {
 
 /** Kinds without a namespace. Anything else defaults to the provider's namespace or `default`. */
 const CLUSTER_SCOPED = new Set([
-    "core/Namespace", "core/Node", "core/PersistentVolume",
-    "rbac.authorization.k8s.io/ClusterRole", "rbac.authorization.k8s.io/ClusterRoleBinding",
+    "core/Namespace",
+    "core/Node",
+    "core/PersistentVolume",
+    "rbac.authorization.k8s.io/ClusterRole",
+    "rbac.authorization.k8s.io/ClusterRoleBinding",
     "apiextensions.k8s.io/CustomResourceDefinition",
     "admissionregistration.k8s.io/MutatingWebhookConfiguration",
     "admissionregistration.k8s.io/ValidatingWebhookConfiguration",
     "admissionregistration.k8s.io/ValidatingAdmissionPolicy",
     "admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding",
-    "storage.k8s.io/StorageClass", "storage.k8s.io/CSIDriver", "scheduling.k8s.io/PriorityClass",
-    "networking.k8s.io/IngressClass", "node.k8s.io/RuntimeClass", "apiregistration.k8s.io/APIService",
-    "gateway.networking.k8s.io/GatewayClass", "cert-manager.io/ClusterIssuer",
+    "storage.k8s.io/StorageClass",
+    "storage.k8s.io/CSIDriver",
+    "scheduling.k8s.io/PriorityClass",
+    "networking.k8s.io/IngressClass",
+    "node.k8s.io/RuntimeClass",
+    "apiregistration.k8s.io/APIService",
+    "gateway.networking.k8s.io/GatewayClass",
+    "cert-manager.io/ClusterIssuer",
 ]);
 
 /**
@@ -74,7 +82,12 @@ function isComponent(group: string, kind: string): boolean {
     return group === "yaml" || group === "kustomize" || (group === "helm.sh" && kind === "Chart");
 }
 
-interface TypeInfo { group: string; version: string; kind: string; gk: string }
+interface TypeInfo {
+    group: string;
+    version: string;
+    kind: string;
+    gk: string;
+}
 const typeCache = new Map<string, TypeInfo | null>();
 
 /** Parses `kubernetes:<group>/<version>:<Kind>`; returns null for anything that is not a Kubernetes object. */
@@ -193,15 +206,18 @@ function build(r: ObjectSource, props: Obj): K8sObject | null {
     const release = info.gk === "helm.sh/Release";
     const ownNs = release ? props.namespace : metadata.namespace;
     const ownName = release ? props.name : metadata.name;
-    const namespace = clusterScoped ? "" :
-        typeof ownNs === "string" && ownNs !== "" ? ownNs :
-            typeof providerNs === "string" && providerNs !== "" ? providerNs : "default";
+    const namespace = clusterScoped
+        ? ""
+        : typeof ownNs === "string" && ownNs !== ""
+          ? ownNs
+          : typeof providerNs === "string" && providerNs !== ""
+            ? providerNs
+            : "default";
     const name = typeof ownName === "string" && ownName !== "" ? ownName : r.name;
     const paths = r.noUnknowns || !containsUnknown(props) ? NO_PATHS : unknownPaths(props);
     return {
         gk: info.gk,
-        apiVersion: typeof props.apiVersion === "string" ? props.apiVersion :
-            info.group === "core" ? info.version : `${info.group}/${info.version}`,
+        apiVersion: typeof props.apiVersion === "string" ? props.apiVersion : info.group === "core" ? info.version : `${info.group}/${info.version}`,
         kind: info.kind,
         namespace,
         name,
@@ -281,7 +297,14 @@ export function labelMap(v: unknown): Record<string, string> {
 
 /** Canonical text of a label map, e.g. `{app=x,istio=ingressgateway}` (sorted keys). */
 export function formatLabels(m: Record<string, string>): string {
-    return "{" + Object.keys(m).sort().map(k => `${k}=${m[k]}`).join(",") + "}";
+    return (
+        "{" +
+        Object.keys(m)
+            .sort()
+            .map((k) => `${k}=${m[k]}`)
+            .join(",") +
+        "}"
+    );
 }
 
 /** Kinds that carry a pod template, and where it sits. */
@@ -296,11 +319,14 @@ const POD_TEMPLATE_PATHS: Record<string, string[]> = {
 };
 
 /** The field path of each kind's pod template with a final dot (`spec.template.`), joined once. */
-const POD_TEMPLATE_PREFIX: Record<string, string> = Object.fromEntries(
-    Object.entries(POD_TEMPLATE_PATHS).map(([gk, path]) => [gk, path.join(".") + "."]));
+const POD_TEMPLATE_PREFIX: Record<string, string> = Object.fromEntries(Object.entries(POD_TEMPLATE_PATHS).map(([gk, path]) => [gk, path.join(".") + "."]));
 
 /** A workload's pod template: its metadata, its spec and the field path that leads to it. */
-export interface PodTemplate { metadata: Obj; spec: Obj; path: string }
+export interface PodTemplate {
+    metadata: Obj;
+    spec: Obj;
+    path: string;
+}
 
 /** The pod template of a workload, the pod itself for a Pod, or undefined for other kinds. */
 export function podTemplate(o: K8sObject): PodTemplate | undefined {

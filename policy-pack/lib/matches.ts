@@ -37,9 +37,18 @@ export function httpMatchCovers(a: Obj, b: Obj): boolean {
     if (b.ignoreUriCase === true && a.ignoreUriCase !== true && a.uri !== undefined) return false;
     for (const [k, v] of Object.entries(a ?? {})) {
         if (INERT.has(k) || v === undefined || v === null) continue;
-        if (k === "uri") { if (!stringCovers(v, b.uri, true)) return false; continue; }
-        if (k === "authority" || k === "scheme" || k === "method") { if (!stringCovers(v, b[k], false)) return false; continue; }
-        if (k === "headers" || k === "queryParams") { if (!mapCovers(v, b[k])) return false; continue; }
+        if (k === "uri") {
+            if (!stringCovers(v, b.uri, true)) return false;
+            continue;
+        }
+        if (k === "authority" || k === "scheme" || k === "method") {
+            if (!stringCovers(v, b[k], false)) return false;
+            continue;
+        }
+        if (k === "headers" || k === "queryParams") {
+            if (!mapCovers(v, b[k])) return false;
+            continue;
+        }
         if (k === "ignoreUriCase") continue;
         if (JSON.stringify(v) !== JSON.stringify(b[k])) return false;
     }
@@ -52,7 +61,11 @@ export function l4MatchCovers(a: Obj, b: Obj): boolean {
         if (INERT.has(k) || v === undefined || v === null) continue;
         if (k === "sniHosts") {
             const hosts = arr<string>(b.sniHosts);
-            if (hosts.length === 0 || !hosts.every(h => arr<string>(v).some(w => typeof w === "string" && covers(w.toLowerCase(), String(h).toLowerCase())))) return false;
+            if (
+                hosts.length === 0 ||
+                !hosts.every((h) => arr<string>(v).some((w) => typeof w === "string" && covers(w.toLowerCase(), String(h).toLowerCase())))
+            )
+                return false;
             continue;
         }
         if (JSON.stringify(v) !== JSON.stringify(b[k])) return false;
@@ -62,5 +75,5 @@ export function l4MatchCovers(a: Obj, b: Obj): boolean {
 
 /** True when the match has no condition: it takes every request. */
 export function matchesEverything(m: Obj | undefined): boolean {
-    return !m || Object.keys(m).every(k => INERT.has(k) || m[k] === undefined || m[k] === null);
+    return !m || Object.keys(m).every((k) => INERT.has(k) || m[k] === undefined || m[k] === null);
 }

@@ -7,8 +7,7 @@ const cache = new WeakMap<K8sObject, Obj | null>();
 
 /** True for the ConfigMap that carries istiod's mesh config. */
 export function isMeshConfigMap(o: K8sObject): boolean {
-    return o.gk === "core/ConfigMap" && (o.name === "istio" || o.name.startsWith("istio-")) &&
-        typeof o.raw.data?.mesh === "string";
+    return o.gk === "core/ConfigMap" && (o.name === "istio" || o.name.startsWith("istio-")) && typeof o.raw.data?.mesh === "string";
 }
 
 /** The parsed mesh config, or null when the text is not a YAML map (the schema check reports that). */
@@ -17,7 +16,7 @@ export function meshConfig(o: K8sObject): Obj | null {
     if (v === undefined) {
         try {
             const parsed = load(String(o.raw.data.mesh), { schema: KUBECTL_SCHEMA });
-            v = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? parsed as Obj : null;
+            v = parsed && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Obj) : null;
         } catch {
             v = null;
         }

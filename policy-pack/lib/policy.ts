@@ -1,6 +1,11 @@
 import type {
-    EnforcementLevel, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy,
-    StackValidationArgs, StackValidationPolicy,
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
 } from "@pulumi/policy";
 import { K8sObject, strictView, toObject, UnknownValue } from "./k8s";
 import { StackIndex, stackIndex } from "./stack";
@@ -73,7 +78,9 @@ export function objectPolicy<C = Record<string, never>>(rule: ObjectRule<C>): Re
     // Findings wait here until the check ends (a check that reads an unknown reports none). Checks are
     // synchronous and do not nest, so one buffer per policy serves every call without allocating.
     const found: string[] = [];
-    const collect = (m: string) => { found.push(m); };
+    const collect = (m: string) => {
+        found.push(m);
+    };
     const validateResource = (args: ResourceValidationArgs, report: ReportViolation) => {
         const o = toObject(args);
         if (!o || !kinds.has(o.gk)) return;
@@ -112,9 +119,13 @@ export function stackPolicy<C = Record<string, never>>(rule: StackRule<C>): Stac
         ...(rule.configSchema ? { configSchema: rule.configSchema } : {}),
         validateStack: (args: StackValidationArgs, report: ReportViolation) => {
             const idx = stackIndex(args.resources);
-            rule.check(idx, settings<C>(rule.configSchema, () => args.getConfig()), (o, m) => {
-                if (!o.unknown) report(m, o.urn);
-            });
+            rule.check(
+                idx,
+                settings<C>(rule.configSchema, () => args.getConfig()),
+                (o, m) => {
+                    if (!o.unknown) report(m, o.urn);
+                },
+            );
         },
     };
 }

@@ -51,8 +51,9 @@ export class StackIndex {
         const list = this.unknownByGk.get(gk);
         if (!list) return false;
         const wanted = [...IDENTITY, ...fields];
-        return list.some(o => o.unknownPaths.some(p => wanted.some(f => p === f || p.startsWith(`${f}.`) ||
-            p.startsWith(`${f}[`) || f.startsWith(`${p}.`))));
+        return list.some((o) =>
+            o.unknownPaths.some((p) => wanted.some((f) => p === f || p.startsWith(`${f}.`) || p.startsWith(`${f}[`) || f.startsWith(`${p}.`))),
+        );
     }
 
     /** Computes a derived index once per stack and shares it between policies. */
@@ -69,7 +70,8 @@ const IDENTITY = ["metadata.name", "metadata.namespace"];
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
     const list = m.get(k);
-    if (list) list.push(v); else m.set(k, [v]);
+    if (list) list.push(v);
+    else m.set(k, [v]);
 }
 
 function child<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
@@ -77,7 +79,6 @@ function child<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
     if (!inner) m.set(k, (inner = new Map()));
     return inner;
 }
-
 
 const indexes = new WeakMap<object, StackIndex>();
 

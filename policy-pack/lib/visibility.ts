@@ -62,7 +62,7 @@ export function exportedTo(idx: StackIndex, o: K8sObject): Exported {
     let list: string[];
     if (o.gk === GK.Service) {
         const a = str(o.annotations[SERVICE_EXPORT_ANNOTATION]);
-        list = a ? a.split(",").filter(e => e.trim() !== "") : [];
+        list = a ? a.split(",").filter((e) => e.trim() !== "") : [];
     } else {
         list = arr(o.spec.exportTo).filter((e): e is string => typeof e === "string");
     }
@@ -119,5 +119,5 @@ export function consumerNamespaces(idx: StackIndex, vs: K8sObject): string[] {
 
 /** True when an object exported as `e` is visible in one of the namespaces. */
 export function visibleInAny(e: Exported, namespaces: readonly string[]): boolean {
-    return e.all || namespaces.some(ns => e.namespaces.has(ns));
+    return e.all || namespaces.some((ns) => e.namespaces.has(ns));
 }

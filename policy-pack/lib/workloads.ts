@@ -3,7 +3,10 @@ import { formatLabels, K8sObject, labelMap, podTemplate, selects, WORKLOAD_KINDS
 import { StackIndex } from "./stack";
 
 /** A workload with its pod-template labels. */
-export interface Workload { obj: K8sObject; podLabels: Record<string, string> }
+export interface Workload {
+    obj: K8sObject;
+    podLabels: Record<string, string>;
+}
 
 /** Workloads indexed by each `key=value` pod label, so a selector is matched without scanning every workload. */
 export function workloadsByLabel(idx: StackIndex): Map<string, Workload[]> {
@@ -18,7 +21,8 @@ export function workloadsByLabel(idx: StackIndex): Map<string, Workload[]> {
                 for (const [k, v] of Object.entries(podLabels)) {
                     const key = `${k}=${v}`;
                     const list = m.get(key);
-                    if (list) list.push(w); else m.set(key, [w]);
+                    if (list) list.push(w);
+                    else m.set(key, [w]);
                 }
             }
         }
@@ -31,11 +35,15 @@ export function selectWorkloads(idx: StackIndex, selector: Record<string, string
     const keys = Object.keys(selector);
     if (keys.length === 0) return [];
     const first = workloadsByLabel(idx).get(`${keys[0]}=${selector[keys[0]]}`) ?? [];
-    return first.filter(w => selects(selector, w.podLabels) && (namespace === undefined || w.obj.namespace === namespace));
+    return first.filter((w) => selects(selector, w.podLabels) && (namespace === undefined || w.obj.namespace === namespace));
 }
 
 /** Where a Gateway's TLS credentials must live, and how that was determined (for messages). */
-export interface GatewayHome { namespaces: string[]; how: string; found: boolean }
+export interface GatewayHome {
+    namespaces: string[];
+    how: string;
+    found: boolean;
+}
 
 /**
  * The namespaces of the gateway workloads an Istio Gateway selects: Istio reads `credentialName` from the
@@ -46,8 +54,11 @@ export function gatewayHome(idx: StackIndex, gw: K8sObject): GatewayHome {
     const selector = labelMap(gw.spec.selector);
     const found = selectWorkloads(idx, selector);
     if (found.length > 0) {
-        const namespaces = [...new Set(found.map(w => w.obj.namespace))].sort();
-        const names = found.slice(0, 3).map(w => `${w.obj.kind} ${w.obj.namespace}/${w.obj.name}`).join(", ");
+        const namespaces = [...new Set(found.map((w) => w.obj.namespace))].sort();
+        const names = found
+            .slice(0, 3)
+            .map((w) => `${w.obj.kind} ${w.obj.namespace}/${w.obj.name}`)
+            .join(", ");
         return { namespaces, how: `the namespace of ${names}, whose pods match the selector ${formatLabels(selector)}`, found: true };
     }
     return {
@@ -72,6 +83,6 @@ export function selectorsOverlap(idx: StackIndex, a: Record<string, string>, b: 
     if (selectorContains(a, b) && selectorContains(b, a)) return true;
     const wa = selectWorkloads(idx, a);
     const wb = selectWorkloads(idx, b);
-    if (wa.length > 0 && wb.length > 0) return wa.some(w => selects(b, w.podLabels));
+    if (wa.length > 0 && wb.length > 0) return wa.some((w) => selects(b, w.podLabels));
     return selectorContains(a, b) || selectorContains(b, a);
 }

@@ -15,9 +15,13 @@ export function authorizationPolicyCustomProvider(): ResourceValidationPolicy {
             const action = str(o.spec.action) ?? "ALLOW";
             const provider = str(o.spec.provider?.name);
             if (action === "CUSTOM" && !provider) {
-                report(`${ref(o)}: spec.action is CUSTOM but spec.provider.name is not set; Istio cannot tell which external authorizer to call, so it rejects the policy and the requests it should guard are not checked.`);
+                report(
+                    `${ref(o)}: spec.action is CUSTOM but spec.provider.name is not set; Istio cannot tell which external authorizer to call, so it rejects the policy and the requests it should guard are not checked.`,
+                );
             } else if (action !== "CUSTOM" && o.spec.provider !== undefined) {
-                report(`${ref(o)}: spec.provider is set but spec.action is ${action}; a provider only takes effect with action CUSTOM, so the external authorizer is never called. Set action: CUSTOM or remove the provider.`);
+                report(
+                    `${ref(o)}: spec.provider is set but spec.action is ${action}; a provider only takes effect with action CUSTOM, so the external authorizer is never called. Set action: CUSTOM or remove the provider.`,
+                );
             }
         },
     });
@@ -30,25 +34,32 @@ const NEGATIVE_OPERATION = ["notHosts", "notPorts", "notMethods", "notPaths"];
 export function authorizationPolicyAllowNegativeMatch(): ResourceValidationPolicy {
     return objectPolicy({
         name: "authorization-policy-allow-negative-match",
-        description: "Checks that ALLOW rules match only with positive fields (paths, methods, principals...), never with notPaths, notMethods and the other negative fields.",
+        description:
+            "Checks that ALLOW rules match only with positive fields (paths, methods, principals...), never with notPaths, notMethods and the other negative fields.",
         enforcementLevel: "mandatory",
         kinds: [GK.AuthorizationPolicy],
         check: (o, _cfg, report) => {
             if ((str(o.spec.action) ?? "ALLOW") !== "ALLOW") return;
             const found: string[] = [];
             arr(o.spec.rules).forEach((r, i) => {
-                arr(r?.from).forEach((f, j) => NEGATIVE_SOURCE.forEach(k => {
-                    if (arr(f?.source?.[k]).length > 0) found.push(`spec.rules[${i}].from[${j}].source.${k}`);
-                }));
-                arr(r?.to).forEach((t, j) => NEGATIVE_OPERATION.forEach(k => {
-                    if (arr(t?.operation?.[k]).length > 0) found.push(`spec.rules[${i}].to[${j}].operation.${k}`);
-                }));
+                arr(r?.from).forEach((f, j) =>
+                    NEGATIVE_SOURCE.forEach((k) => {
+                        if (arr(f?.source?.[k]).length > 0) found.push(`spec.rules[${i}].from[${j}].source.${k}`);
+                    }),
+                );
+                arr(r?.to).forEach((t, j) =>
+                    NEGATIVE_OPERATION.forEach((k) => {
+                        if (arr(t?.operation?.[k]).length > 0) found.push(`spec.rules[${i}].to[${j}].operation.${k}`);
+                    }),
+                );
                 arr(r?.when).forEach((w, j) => {
                     if (arr(w?.notValues).length > 0) found.push(`spec.rules[${i}].when[${j}].notValues`);
                 });
             });
             for (const path of found) {
-                report(`${ref(o)}: ${path} is used in an ALLOW policy; a negative match allows everything not listed, including path variants and methods nobody thought of, so requests are allowed by accident. Use positive matches in ALLOW and negative ones in DENY.`);
+                report(
+                    `${ref(o)}: ${path} is used in an ALLOW policy; a negative match allows everything not listed, including path variants and methods nobody thought of, so requests are allowed by accident. Use positive matches in ALLOW and negative ones in DENY.`,
+                );
             }
         },
     });
@@ -71,7 +82,10 @@ export function namespaceAuthorizationPolicy(): StackValidationPolicy {
             for (const ns of idx.of(GK.Namespace)) {
                 if (!injectionEnabled(ns) || ns.name === cfg.rootNamespace || cfg.exemptNamespaces.includes(ns.name)) continue;
                 if (idx.in(GK.AuthorizationPolicy, ns.name).length > 0) continue;
-                report(ns, `${ref(ns)}: sidecar injection is enabled but no AuthorizationPolicy is in the namespace; every workload in the mesh may call its services. Add an allow-nothing policy and ALLOW rules for the callers you expect.`);
+                report(
+                    ns,
+                    `${ref(ns)}: sidecar injection is enabled but no AuthorizationPolicy is in the namespace; every workload in the mesh may call its services. Add an allow-nothing policy and ALLOW rules for the callers you expect.`,
+                );
             }
         },
     });

@@ -21,7 +21,9 @@ export function certificateDuration(): ResourceValidationPolicy {
                 if (v === undefined || v === null) return undefined;
                 const ns = typeof v === "string" ? parseDuration(v) : undefined;
                 if (ns === undefined) {
-                    report(`${ref(o)}: spec.${key} is ${JSON.stringify(v)}, not a duration such as "2160h"; cert-manager rejects the Certificate and no certificate is issued.`);
+                    report(
+                        `${ref(o)}: spec.${key} is ${JSON.stringify(v)}, not a duration such as "2160h"; cert-manager rejects the Certificate and no certificate is issued.`,
+                    );
                     return null;
                 }
                 return ns;
@@ -65,7 +67,9 @@ export function certificateRotationPolicy(): ResourceValidationPolicy {
         check: (o, _cfg, report) => {
             const policy = str(o.spec.privateKey?.rotationPolicy);
             if (policy !== "Always") {
-                report(`${ref(o)}: spec.privateKey.rotationPolicy is ${policy ?? "not set"}; ${policy ? "renewals keep the same private key, so a leaked key stays valid across certificates" : "cert-manager before v1.18 then keeps the same private key on renewal, so a leaked key stays valid"}. Set it to Always.`);
+                report(
+                    `${ref(o)}: spec.privateKey.rotationPolicy is ${policy ?? "not set"}; ${policy ? "renewals keep the same private key, so a leaked key stays valid across certificates" : "cert-manager before v1.18 then keeps the same private key on renewal, so a leaked key stays valid"}. Set it to Always.`,
+                );
             }
         },
     });

@@ -21,20 +21,32 @@ export function istiodHighAvailability(): StackValidationPolicy {
                 const t = podTemplate(d);
                 const podLabels = labelMap(t?.metadata.labels);
                 if (d.labels.app !== "istiod" && podLabels.app !== "istiod") continue;
-                const hpa = idx.in(GK.HorizontalPodAutoscaler, d.namespace).find(h =>
-                    h.spec.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef?.name === d.name);
-                const replicas = hpa ? (typeof hpa.spec.minReplicas === "number" ? hpa.spec.minReplicas : 1) :
-                    (typeof d.spec.replicas === "number" ? d.spec.replicas : 1);
+                const hpa = idx
+                    .in(GK.HorizontalPodAutoscaler, d.namespace)
+                    .find((h) => h.spec.scaleTargetRef?.kind === "Deployment" && h.spec.scaleTargetRef?.name === d.name);
+                const replicas = hpa
+                    ? typeof hpa.spec.minReplicas === "number"
+                        ? hpa.spec.minReplicas
+                        : 1
+                    : typeof d.spec.replicas === "number"
+                      ? d.spec.replicas
+                      : 1;
                 if (replicas < cfg.minReplicas) {
                     const field = hpa ? `${ref(hpa)} spec.minReplicas` : "spec.replicas";
-                    report(d, `${ref(d)}: ${field} is ${replicas}, below ${cfg.minReplicas}; the sidecar injection webhook fails closed, so while the only istiod restarts or its node drains no pod can be created in injected namespaces.`);
+                    report(
+                        d,
+                        `${ref(d)}: ${field} is ${replicas}, below ${cfg.minReplicas}; the sidecar injection webhook fails closed, so while the only istiod restarts or its node drains no pod can be created in injected namespaces.`,
+                    );
                 }
-                const pdb = idx.in(GK.PodDisruptionBudget, d.namespace).some(p => {
+                const pdb = idx.in(GK.PodDisruptionBudget, d.namespace).some((p) => {
                     const sel = labelMap(p.spec.selector?.matchLabels);
                     return Object.keys(sel).length > 0 && selects(sel, podLabels);
                 });
                 if (!pdb) {
-                    report(d, `${ref(d)}: no PodDisruptionBudget in namespace ${d.namespace} selects its pods; a node drain may evict every istiod replica at once, stopping certificate issuance and pod creation.`);
+                    report(
+                        d,
+                        `${ref(d)}: no PodDisruptionBudget in namespace ${d.namespace} selects its pods; a node drain may evict every istiod replica at once, stopping certificate issuance and pod creation.`,
+                    );
                 }
             }
         },
@@ -68,7 +80,9 @@ export function imagePinned(): ResourceValidationPolicy {
                     if (!digest && (!tag || tag === "latest")) problem = tag ? "uses the tag latest" : "has no tag (so latest)";
                     else if (cfg.requireDigest && !digest) problem = "has no @sha256 digest";
                     if (problem) {
-                        report(`${ref(o)}: ${t.path}spec.${field}[${i}].image "${image}" ${problem}; each node may pull a different build, so rollouts are not reproducible and a registry change reaches production unreviewed.`);
+                        report(
+                            `${ref(o)}: ${t.path}spec.${field}[${i}].image "${image}" ${problem}; each node may pull a different build, so rollouts are not reproducible and a registry change reaches production unreviewed.`,
+                        );
                     }
                 });
             }
@@ -86,7 +100,9 @@ export function helmReleaseVersionPinned(): ResourceValidationPolicy {
         check: (o, _cfg, report) => {
             const version = str(o.raw.version);
             if (!version || /[\^~*xX><=|]|\s/.test(version)) {
-                report(`${ref(o)}: version is ${version ? `"${version}", a range` : "not set"}; the next preview may install a newer chart than the one reviewed. Pin an exact version.`);
+                report(
+                    `${ref(o)}: version is ${version ? `"${version}", a range` : "not set"}; the next preview may install a newer chart than the one reviewed. Pin an exact version.`,
+                );
             }
         },
     });

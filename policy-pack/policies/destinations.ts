@@ -8,7 +8,11 @@ import { StackIndex } from "../lib/stack";
 import { consumerNamespaces, describeExport, Exported, exportedTo, visibleInAny } from "../lib/visibility";
 
 /** A ServiceEntry host with what decides whether it counts for a route. */
-interface SeHost { se: K8sObject; exported: Exported; invalid?: string }
+interface SeHost {
+    se: K8sObject;
+    exported: Exported;
+    invalid?: string;
+}
 
 /** ServiceEntry hosts of the stack, resolved, with each entry's visibility and validity. */
 export function serviceEntryHosts(idx: StackIndex, domain: string): HostMap<SeHost> {
@@ -41,7 +45,8 @@ function declaredPorts(svc: K8sObject | undefined, entries: SeHost[]): Set<numbe
 export function virtualServiceDestinationExists(): StackValidationPolicy {
     return stackPolicy<{ clusterDomain: string; externalHosts: string[] }>({
         name: "virtual-service-destination-exists",
-        description: "Checks that every VirtualService destination host is a Service or valid ServiceEntry visible (exportTo) in the VirtualService's namespace, and that a destination port is one the host declares.",
+        description:
+            "Checks that every VirtualService destination host is a Service or valid ServiceEntry visible (exportTo) in the VirtualService's namespace, and that a destination port is one the host declares.",
         enforcementLevel: "advisory",
         configSchema: {
             properties: {
@@ -57,9 +62,9 @@ export function virtualServiceDestinationExists(): StackValidationPolicy {
                 const consumers = consumerNamespaces(idx, vs);
                 for (const d of virtualServiceDestinations(vs.spec)) {
                     const host = resolveHost(d.host, vs.namespace, domain);
-                    if (cfg.externalHosts.some(e => covers(e.toLowerCase(), host))) continue;
+                    if (cfg.externalHosts.some((e) => covers(e.toLowerCase(), host))) continue;
                     const all = seHosts.covering(host);
-                    const usable = all.filter(e => !e.invalid && visibleInAny(e.exported, consumers));
+                    const usable = all.filter((e) => !e.invalid && visibleInAny(e.exported, consumers));
                     const svcName = splitServiceHost(host, domain);
                     let svc: K8sObject | undefined;
                     if (svcName) {
@@ -69,22 +74,34 @@ export function virtualServiceDestinationExists(): StackValidationPolicy {
                             if (idx.incomplete(GK.Service)) continue;
                             const known = idx.get(GK.Namespace, "", svcName.namespace) || idx.in(GK.Service, svcName.namespace).length > 0;
                             if (found) {
-                                report(vs, `${ref(vs)}: ${d.path}.host ${host} is ${ref(found)}, which is exported only to ${describeExport(exportedTo(idx, found))} (annotation networking.istio.io/exportTo), not to ${consumers.join(", ")}; proxies there have no cluster for it and requests fail with HTTP 503.`);
+                                report(
+                                    vs,
+                                    `${ref(vs)}: ${d.path}.host ${host} is ${ref(found)}, which is exported only to ${describeExport(exportedTo(idx, found))} (annotation networking.istio.io/exportTo), not to ${consumers.join(", ")}; proxies there have no cluster for it and requests fail with HTTP 503.`,
+                                );
                             } else if (known) {
-                                report(vs, `${ref(vs)}: ${d.path}.host ${host} matches no Service in namespace ${svcName.namespace} and no ServiceEntry${all.length > 0 ? ` visible in ${consumers.join(", ")}${hidden(all, consumers.join(", "))}` : ""}; the route has no endpoints and requests fail with HTTP 503.`);
+                                report(
+                                    vs,
+                                    `${ref(vs)}: ${d.path}.host ${host} matches no Service in namespace ${svcName.namespace} and no ServiceEntry${all.length > 0 ? ` visible in ${consumers.join(", ")}${hidden(all, consumers.join(", "))}` : ""}; the route has no endpoints and requests fail with HTTP 503.`,
+                                );
                             }
                             continue;
                         }
                     } else if (usable.length === 0) {
                         if (!host.includes("*") && !isClusterLocal(host, domain)) {
-                            report(vs, `${ref(vs)}: ${d.path}.host ${host} is outside the cluster and no ServiceEntry ${all.length > 0 ? `visible in ${consumers.join(", ")} declares it${hidden(all, consumers.join(", "))}` : "declares it"}; Istio has no cluster for it, so requests fail (BlackHole with REGISTRY_ONLY, 503 otherwise). Add a ServiceEntry or list the host in externalHosts.`);
+                            report(
+                                vs,
+                                `${ref(vs)}: ${d.path}.host ${host} is outside the cluster and no ServiceEntry ${all.length > 0 ? `visible in ${consumers.join(", ")} declares it${hidden(all, consumers.join(", "))}` : "declares it"}; Istio has no cluster for it, so requests fail (BlackHole with REGISTRY_ONLY, 503 otherwise). Add a ServiceEntry or list the host in externalHosts.`,
+                            );
                         }
                         continue;
                     }
-                    if (d.port === undefined || usable.some(e => e.se.unknown) || svc?.unknown) continue;
+                    if (d.port === undefined || usable.some((e) => e.se.unknown) || svc?.unknown) continue;
                     const ports = declaredPorts(svc, usable);
                     if (ports && !ports.has(d.port)) {
-                        report(vs, `${ref(vs)}: ${d.path}.port.number ${d.port} is not a port of ${host} (${[...ports].sort((a, b) => a - b).join(", ")}); Istio builds no cluster for that port, so requests fail with HTTP 503. Route to one of the declared ports.`);
+                        report(
+                            vs,
+                            `${ref(vs)}: ${d.path}.port.number ${d.port} is not a port of ${host} (${[...ports].sort((a, b) => a - b).join(", ")}); Istio builds no cluster for that port, so requests fail with HTTP 503. Route to one of the declared ports.`,
+                        );
                     }
                 }
             }
@@ -94,8 +111,8 @@ export function virtualServiceDestinationExists(): StackValidationPolicy {
 
 /** Why the ServiceEntries over a host do not count, for the message. */
 function hidden(entries: SeHost[], ns: string): string {
-    const why = entries.map(e => e.invalid
-        ? `${ref(e.se)} is invalid (${e.invalid}) and Istio rejects it`
-        : `${ref(e.se)} is exported only to ${describeExport(e.exported)}, not ${ns}`);
+    const why = entries.map((e) =>
+        e.invalid ? `${ref(e.se)} is invalid (${e.invalid}) and Istio rejects it` : `${ref(e.se)} is exported only to ${describeExport(e.exported)}, not ${ns}`,
+    );
     return why.length > 0 ? ` (${why.slice(0, 3).join("; ")})` : "";
 }

@@ -15,7 +15,9 @@ export function serviceEntryWildcardHost(): ResourceValidationPolicy {
         check: (o, _cfg, report) => {
             arr(o.spec.hosts).forEach((h, i) => {
                 if (h === "*") {
-                    report(`${ref(o)}: spec.hosts[${i}] is "*"; a ServiceEntry for every host opens egress to the whole internet and the API server rejects it. List the external hosts.`);
+                    report(
+                        `${ref(o)}: spec.hosts[${i}] is "*"; a ServiceEntry for every host opens egress to the whole internet and the API server rejects it. List the external hosts.`,
+                    );
                 }
             });
         },
@@ -34,7 +36,9 @@ export function serviceEntryTcpAddresses(): ResourceValidationPolicy {
             arr(o.spec.ports).forEach((p, i) => {
                 const protocol = (str(p?.protocol) ?? "").toUpperCase();
                 if (protocol !== "" && protocol !== "TCP") return;
-                report(`${ref(o)}: spec.ports[${i}] (port ${p?.number}) is ${protocol || "of unspecified protocol"} and spec.addresses is empty; the sidecar cannot tell these hosts apart on that port, so they share one 0.0.0.0:${p?.number} listener and traffic may reach the wrong host. Declare addresses, use an HTTP/TLS protocol, or turn on DNS address auto-allocation.`);
+                report(
+                    `${ref(o)}: spec.ports[${i}] (port ${p?.number}) is ${protocol || "of unspecified protocol"} and spec.addresses is empty; the sidecar cannot tell these hosts apart on that port, so they share one 0.0.0.0:${p?.number} listener and traffic may reach the wrong host. Declare addresses, use an HTTP/TLS protocol, or turn on DNS address auto-allocation.`,
+                );
             });
         },
     });
@@ -46,7 +50,8 @@ const ORIGINATING = new Set(["SIMPLE", "MUTUAL"]);
 export function destinationRuleTlsVerification(): ResourceValidationPolicy {
     return objectPolicy({
         name: "destination-rule-tls-verification",
-        description: "Checks that a DestinationRule originating TLS (SIMPLE or MUTUAL) verifies the server: caCertificates or a credentialName, sni and subjectAltNames, and no insecureSkipVerify.",
+        description:
+            "Checks that a DestinationRule originating TLS (SIMPLE or MUTUAL) verifies the server: caCertificates or a credentialName, sni and subjectAltNames, and no insecureSkipVerify.",
         enforcementLevel: "advisory",
         kinds: [GK.DestinationRule],
         check: (o, _cfg, report) => {
@@ -55,7 +60,9 @@ export function destinationRuleTlsVerification(): ResourceValidationPolicy {
                 if (!mode || !ORIGINATING.has(mode)) continue;
                 const code = at.portLevel ? "IST0129" : "IST0128";
                 if (at.tls.insecureSkipVerify === true) {
-                    report(`${ref(o)}: ${at.path}.insecureSkipVerify is true; the proxy accepts any server certificate, so a man in the middle can read the traffic (${code}).`);
+                    report(
+                        `${ref(o)}: ${at.path}.insecureSkipVerify is true; the proxy accepts any server certificate, so a man in the middle can read the traffic (${code}).`,
+                    );
                     continue;
                 }
                 const missing: string[] = [];
@@ -63,7 +70,9 @@ export function destinationRuleTlsVerification(): ResourceValidationPolicy {
                 if (!str(at.tls.sni)) missing.push("sni");
                 if (arr(at.tls.subjectAltNames).length === 0) missing.push("subjectAltNames");
                 if (missing.length > 0) {
-                    report(`${ref(o)}: ${at.path} (mode ${mode}) sets no ${missing.join(", no ")}; without them the proxy cannot pin which server it talks to, so a forged certificate for another name is accepted (${code}).`);
+                    report(
+                        `${ref(o)}: ${at.path} (mode ${mode}) sets no ${missing.join(", no ")}; without them the proxy cannot pin which server it talks to, so a forged certificate for another name is accepted (${code}).`,
+                    );
                 }
             }
         },
@@ -83,7 +92,9 @@ export function outboundTrafficRegistryOnly(): ResourceValidationPolicy {
             if (!mesh) return;
             const mode = str(mesh.outboundTrafficPolicy?.mode) ?? "ALLOW_ANY";
             if (mode !== "REGISTRY_ONLY") {
-                report(`${ref(o)}: data.mesh outboundTrafficPolicy.mode is ${mode}; sidecars pass traffic to any external host, so a compromised workload can exfiltrate freely. Use REGISTRY_ONLY and declare external hosts with ServiceEntries (and enforce egress with a gateway and NetworkPolicy).`);
+                report(
+                    `${ref(o)}: data.mesh outboundTrafficPolicy.mode is ${mode}; sidecars pass traffic to any external host, so a compromised workload can exfiltrate freely. Use REGISTRY_ONLY and declare external hosts with ServiceEntries (and enforce egress with a gateway and NetworkPolicy).`,
+                );
             }
         },
     });

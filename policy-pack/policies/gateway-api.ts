@@ -19,9 +19,13 @@ function isGatewayRef(p: Obj): boolean {
 
 /** Does a ReferenceGrant in `toNs` let `fromKind` objects of `fromNs` refer to `toKind` `name` there? */
 function granted(idx: StackIndex, fromKind: string, fromNs: string, toGroup: string, toKind: string, toNs: string, name: string): boolean {
-    return idx.in(REFERENCE_GRANT, toNs).some((g) =>
-        arr(g.spec.from).some((f) => f?.group === GROUP && f?.kind === fromKind && f?.namespace === fromNs) &&
-        arr(g.spec.to).some((t) => (str(t?.group) ?? "") === toGroup && t?.kind === toKind && (t?.name === undefined || t?.name === name)));
+    return idx
+        .in(REFERENCE_GRANT, toNs)
+        .some(
+            (g) =>
+                arr(g.spec.from).some((f) => f?.group === GROUP && f?.kind === fromKind && f?.namespace === fromNs) &&
+                arr(g.spec.to).some((t) => (str(t?.group) ?? "") === toGroup && t?.kind === toKind && (t?.name === undefined || t?.name === name)),
+        );
 }
 
 /** The labels of a namespace as a selector sees them, or undefined when only the name is known and more is asked. */
@@ -36,9 +40,16 @@ function selectorMatches(sel: Obj, labels: Record<string, string>): boolean {
     for (const e of arr(sel?.matchExpressions)) {
         const has = Object.hasOwn(labels, e?.key);
         const values = arr<string>(e?.values);
-        const ok = e?.operator === "In" ? has && values.includes(labels[e.key]) :
-            e?.operator === "NotIn" ? !has || !values.includes(labels[e.key]) :
-                e?.operator === "Exists" ? has : e?.operator === "DoesNotExist" ? !has : false;
+        const ok =
+            e?.operator === "In"
+                ? has && values.includes(labels[e.key])
+                : e?.operator === "NotIn"
+                  ? !has || !values.includes(labels[e.key])
+                  : e?.operator === "Exists"
+                    ? has
+                    : e?.operator === "DoesNotExist"
+                      ? !has
+                      : false;
         if (!ok) return false;
     }
     return true;
@@ -57,7 +68,8 @@ function listenerAdmits(idx: StackIndex, gw: K8sObject, l: Obj, ns: string): boo
     const known = namespaceLabels(idx, ns);
     if (known) return selectorMatches(sel, known);
     // Without the Namespace object only its name label is known: decide when the selector reads nothing else.
-    const onlyName = Object.keys(labelMap(sel.matchLabels)).every((k) => k === "kubernetes.io/metadata.name") &&
+    const onlyName =
+        Object.keys(labelMap(sel.matchLabels)).every((k) => k === "kubernetes.io/metadata.name") &&
         arr(sel.matchExpressions).every((e) => e?.key === "kubernetes.io/metadata.name");
     return onlyName ? selectorMatches(sel, { "kubernetes.io/metadata.name": ns }) : undefined;
 }
@@ -71,9 +83,14 @@ function selectedListeners(gw: K8sObject, p: Obj): Obj[] {
 export function httpRouteParentGateway(): StackValidationPolicy {
     return stackPolicy<{ externalGateways: string[] }>({
         name: "http-route-parent-gateway",
-        description: "Checks that every Gateway an HTTPRoute attaches to exists, has the listener it names, and has a listener that admits the route's namespace (allowedRoutes) and hostnames.",
+        description:
+            "Checks that every Gateway an HTTPRoute attaches to exists, has the listener it names, and has a listener that admits the route's namespace (allowedRoutes) and hostnames.",
         enforcementLevel: "mandatory",
-        configSchema: { properties: { externalGateways: stringList("Gateway API Gateways owned by another team or stack (the platform's), as namespace/name or namespace/* .") } },
+        configSchema: {
+            properties: {
+                externalGateways: stringList("Gateway API Gateways owned by another team or stack (the platform's), as namespace/name or namespace/* ."),
+            },
+        },
         check: (idx, cfg, report) => {
             if (idx.incomplete(GK.KubeGateway, ["spec.listeners"])) return;
             for (const route of idx.of(HTTPROUTE)) {
@@ -85,27 +102,43 @@ export function httpRouteParentGateway(): StackValidationPolicy {
                     const gw = idx.get(GK.KubeGateway, ns, name);
                     if (!gw) {
                         if (cfg.externalGateways.some((e) => e === `${ns}/${name}` || e === `${ns}/*`)) return;
-                        report(route, `${ref(route)}: ${at} names Gateway ${ns}/${name}, which is not among the checked resources; the route is never attached and its hosts are not served. Declare the Gateway, fix the reference, or list it in externalGateways if another team owns it.`);
+                        report(
+                            route,
+                            `${ref(route)}: ${at} names Gateway ${ns}/${name}, which is not among the checked resources; the route is never attached and its hosts are not served. Declare the Gateway, fix the reference, or list it in externalGateways if another team owns it.`,
+                        );
                         return;
                     }
                     const listeners = selectedListeners(gw, p);
                     if (listeners.length === 0) {
-                        const names = arr(gw.spec.listeners).map((l) => `${l?.name} (port ${l?.port})`).join(", ");
-                        report(route, `${ref(route)}: ${at} selects ${p?.sectionName !== undefined ? `listener "${p.sectionName}"` : ""}${p?.port !== undefined ? ` port ${p.port}` : ""} of ${ref(gw)}, which has no such listener (listeners: ${names}); the route is not accepted. Name one of its listeners.`);
+                        const names = arr(gw.spec.listeners)
+                            .map((l) => `${l?.name} (port ${l?.port})`)
+                            .join(", ");
+                        report(
+                            route,
+                            `${ref(route)}: ${at} selects ${p?.sectionName !== undefined ? `listener "${p.sectionName}"` : ""}${p?.port !== undefined ? ` port ${p.port}` : ""} of ${ref(gw)}, which has no such listener (listeners: ${names}); the route is not accepted. Name one of its listeners.`,
+                        );
                         return;
                     }
                     const verdicts = listeners.map((l) => listenerAdmits(idx, gw, l, route.namespace));
                     if (verdicts.includes(undefined)) return;
                     const admitting = listeners.filter((_, j) => verdicts[j]);
                     if (admitting.length === 0) {
-                        report(route, `${ref(route)}: ${at} attaches to ${ref(gw)}, but no selected listener admits HTTPRoutes from namespace ${route.namespace} (allowedRoutes: ${listeners.map((l) => `${l?.name}: ${JSON.stringify(l?.allowedRoutes ?? { namespaces: { from: "Same" } })}`).join("; ")}); the route is NotAllowedByListeners and serves nothing. Allow the namespace in the listener's allowedRoutes or move the route.`);
+                        report(
+                            route,
+                            `${ref(route)}: ${at} attaches to ${ref(gw)}, but no selected listener admits HTTPRoutes from namespace ${route.namespace} (allowedRoutes: ${listeners.map((l) => `${l?.name}: ${JSON.stringify(l?.allowedRoutes ?? { namespaces: { from: "Same" } })}`).join("; ")}); the route is NotAllowedByListeners and serves nothing. Allow the namespace in the listener's allowedRoutes or move the route.`,
+                        );
                         return;
                     }
                     const hostnames = arr<string>(route.spec.hostnames).filter((h) => typeof h === "string");
                     if (hostnames.length === 0) return;
-                    const fits = admitting.some((l) => str(l?.hostname) === undefined || hostnames.some((h) => intersects(l.hostname.toLowerCase(), h.toLowerCase())));
+                    const fits = admitting.some(
+                        (l) => str(l?.hostname) === undefined || hostnames.some((h) => intersects(l.hostname.toLowerCase(), h.toLowerCase())),
+                    );
                     if (!fits) {
-                        report(route, `${ref(route)}: spec.hostnames (${hostnames.join(", ")}) match no hostname of the listeners ${at} selects on ${ref(gw)} (${admitting.map((l) => l?.hostname ?? "any").join(", ")}); the route is not accepted (NoMatchingListenerHostname). Use a hostname the listener serves.`);
+                        report(
+                            route,
+                            `${ref(route)}: spec.hostnames (${hostnames.join(", ")}) match no hostname of the listeners ${at} selects on ${ref(gw)} (${admitting.map((l) => l?.hostname ?? "any").join(", ")}); the route is not accepted (NoMatchingListenerHostname). Use a hostname the listener serves.`,
+                        );
                     }
                 });
             }
@@ -117,7 +150,8 @@ export function httpRouteParentGateway(): StackValidationPolicy {
 export function gatewayListenerCertificate(): StackValidationPolicy {
     return stackPolicy({
         name: "gateway-listener-certificate",
-        description: "Checks that every Gateway API listener terminating TLS (HTTPS, or TLS with mode Terminate) names a certificate, and that a certificate in another namespace is granted by a ReferenceGrant there.",
+        description:
+            "Checks that every Gateway API listener terminating TLS (HTTPS, or TLS with mode Terminate) names a certificate, and that a certificate in another namespace is granted by a ReferenceGrant there.",
         enforcementLevel: "mandatory",
         check: (idx, _cfg, report) => {
             if (idx.incomplete(REFERENCE_GRANT, ["spec.from", "spec.to"])) return;
@@ -128,7 +162,10 @@ export function gatewayListenerCertificate(): StackValidationPolicy {
                     if ((str(l?.tls?.mode) ?? "Terminate") !== "Terminate") return;
                     const refs = arr(l?.tls?.certificateRefs);
                     if (refs.length === 0) {
-                        report(gw, `${ref(gw)}: spec.listeners[${i}] (${l?.name}, ${protocol} port ${l?.port}) terminates TLS but has no tls.certificateRefs; the listener is not programmed (InvalidCertificateRef) and its hosts get no TLS. Reference the Secret cert-manager writes for these hosts.`);
+                        report(
+                            gw,
+                            `${ref(gw)}: spec.listeners[${i}] (${l?.name}, ${protocol} port ${l?.port}) terminates TLS but has no tls.certificateRefs; the listener is not programmed (InvalidCertificateRef) and its hosts get no TLS. Reference the Secret cert-manager writes for these hosts.`,
+                        );
                         return;
                     }
                     refs.forEach((c, j) => {
@@ -137,7 +174,10 @@ export function gatewayListenerCertificate(): StackValidationPolicy {
                         const group = str(c?.group) ?? "";
                         const kind = str(c?.kind) ?? "Secret";
                         if (granted(idx, "Gateway", gw.namespace, group, kind, ns, str(c?.name) ?? "")) return;
-                        report(gw, `${ref(gw)}: spec.listeners[${i}].tls.certificateRefs[${j}] names ${kind} ${ns}/${c?.name} in another namespace, and no ReferenceGrant in ${ns} lets Gateways of ${gw.namespace} refer to it; the reference is refused (RefNotPermitted) and the listener serves no certificate. Add a ReferenceGrant in ${ns}, or keep the Secret in ${gw.namespace}.`);
+                        report(
+                            gw,
+                            `${ref(gw)}: spec.listeners[${i}].tls.certificateRefs[${j}] names ${kind} ${ns}/${c?.name} in another namespace, and no ReferenceGrant in ${ns} lets Gateways of ${gw.namespace} refer to it; the reference is refused (RefNotPermitted) and the listener serves no certificate. Add a ReferenceGrant in ${ns}, or keep the Secret in ${gw.namespace}.`,
+                        );
                     });
                 });
             }
@@ -158,20 +198,27 @@ function matchKey(m: Obj): string {
 export function gatewayListenerHostnameConflict(): StackValidationPolicy {
     return stackPolicy({
         name: "gateway-listener-hostname-conflict",
-        description: "Checks that the listeners of a Gateway API Gateway on one port do not mix plain HTTP with TLS for overlapping hostnames, and that no two HTTPRoutes claim the same hostname and match on one listener.",
+        description:
+            "Checks that the listeners of a Gateway API Gateway on one port do not mix plain HTTP with TLS for overlapping hostnames, and that no two HTTPRoutes claim the same hostname and match on one listener.",
         enforcementLevel: "mandatory",
         check: (idx, _cfg, report) => {
             for (const gw of idx.of(GK.KubeGateway)) {
                 const listeners = arr(gw.spec.listeners);
-                listeners.forEach((a, i) => listeners.slice(0, i).forEach((b) => {
-                    if (a?.port !== b?.port) return;
-                    const mixed = (HTTP_FAMILY.has(a?.protocol) && TLS_FAMILY.has(b?.protocol)) || (TLS_FAMILY.has(a?.protocol) && HTTP_FAMILY.has(b?.protocol));
-                    if (!mixed) return;
-                    const ha = str(a?.hostname) ?? "*";
-                    const hb = str(b?.hostname) ?? "*";
-                    if (!intersects(ha, hb)) return;
-                    report(gw, `${ref(gw)}: spec.listeners[${i}] (${a?.name}, ${a?.protocol}) and listener ${b?.name} (${b?.protocol}) share port ${a?.port} for hostname ${ha === "*" ? hb : ha}; one port cannot serve plain HTTP and TLS, so the listeners are Conflicted and not programmed. Put them on different ports.`);
-                }));
+                listeners.forEach((a, i) =>
+                    listeners.slice(0, i).forEach((b) => {
+                        if (a?.port !== b?.port) return;
+                        const mixed =
+                            (HTTP_FAMILY.has(a?.protocol) && TLS_FAMILY.has(b?.protocol)) || (TLS_FAMILY.has(a?.protocol) && HTTP_FAMILY.has(b?.protocol));
+                        if (!mixed) return;
+                        const ha = str(a?.hostname) ?? "*";
+                        const hb = str(b?.hostname) ?? "*";
+                        if (!intersects(ha, hb)) return;
+                        report(
+                            gw,
+                            `${ref(gw)}: spec.listeners[${i}] (${a?.name}, ${a?.protocol}) and listener ${b?.name} (${b?.protocol}) share port ${a?.port} for hostname ${ha === "*" ? hb : ha}; one port cannot serve plain HTTP and TLS, so the listeners are Conflicted and not programmed. Put them on different ports.`,
+                        );
+                    }),
+                );
             }
             const owner = new Map<string, K8sObject>();
             for (const route of idx.of(HTTPROUTE)) {
@@ -203,7 +250,10 @@ export function gatewayListenerHostnameConflict(): StackValidationPolicy {
                     }
                     if (first === route) continue;
                     const [gwRef, listener, host, match] = key.split("|");
-                    report(route, `${ref(route)}: hostname ${host} with match ${match} on listener ${listener} of Gateway ${gwRef} is also claimed by ${ref(first)}; Gateway API gives it to the oldest route, so one of them is silently ignored. Merge the routes or give them different hostnames or paths.`);
+                    report(
+                        route,
+                        `${ref(route)}: hostname ${host} with match ${match} on listener ${listener} of Gateway ${gwRef} is also claimed by ${ref(first)}; Gateway API gives it to the oldest route, so one of them is silently ignored. Merge the routes or give them different hostnames or paths.`,
+                    );
                 }
             }
         },
@@ -214,25 +264,34 @@ export function gatewayListenerHostnameConflict(): StackValidationPolicy {
 export function httpRouteBackendExists(): StackValidationPolicy {
     return stackPolicy({
         name: "http-route-backend-exists",
-        description: "Checks that every Service an HTTPRoute sends to is among the checked resources when its namespace is, and that a Service in another namespace is granted by a ReferenceGrant.",
+        description:
+            "Checks that every Service an HTTPRoute sends to is among the checked resources when its namespace is, and that a Service in another namespace is granted by a ReferenceGrant.",
         enforcementLevel: "advisory",
         check: (idx, _cfg, report) => {
             if (idx.incomplete(GK.Service) || idx.incomplete(REFERENCE_GRANT, ["spec.from", "spec.to"])) return;
             for (const route of idx.of(HTTPROUTE)) {
-                arr(route.spec.rules).forEach((rule, i) => arr(rule?.backendRefs).forEach((b, j) => {
-                    if ((str(b?.group) ?? "") !== "" || (str(b?.kind) ?? "Service") !== "Service") return;
-                    const ns = str(b?.namespace) ?? route.namespace;
-                    const name = str(b?.name) ?? "";
-                    const at = `spec.rules[${i}].backendRefs[${j}]`;
-                    if (ns !== route.namespace && !granted(idx, "HTTPRoute", route.namespace, "", "Service", ns, name)) {
-                        report(route, `${ref(route)}: ${at} sends to Service ${ns}/${name} in another namespace, and no ReferenceGrant in ${ns} lets HTTPRoutes of ${route.namespace} refer to it; the backend is refused (RefNotPermitted) and requests get HTTP 500. Add a ReferenceGrant in ${ns}.`);
-                        return;
-                    }
-                    const known = idx.get(GK.Namespace, "", ns) || idx.in(GK.Service, ns).length > 0;
-                    if (known && !idx.get(GK.Service, ns, name)) {
-                        report(route, `${ref(route)}: ${at} sends to Service ${ns}/${name}, which is not among the checked resources of namespace ${ns}; the backend is not found and requests get HTTP 500. Fix the name or deploy the Service.`);
-                    }
-                }));
+                arr(route.spec.rules).forEach((rule, i) =>
+                    arr(rule?.backendRefs).forEach((b, j) => {
+                        if ((str(b?.group) ?? "") !== "" || (str(b?.kind) ?? "Service") !== "Service") return;
+                        const ns = str(b?.namespace) ?? route.namespace;
+                        const name = str(b?.name) ?? "";
+                        const at = `spec.rules[${i}].backendRefs[${j}]`;
+                        if (ns !== route.namespace && !granted(idx, "HTTPRoute", route.namespace, "", "Service", ns, name)) {
+                            report(
+                                route,
+                                `${ref(route)}: ${at} sends to Service ${ns}/${name} in another namespace, and no ReferenceGrant in ${ns} lets HTTPRoutes of ${route.namespace} refer to it; the backend is refused (RefNotPermitted) and requests get HTTP 500. Add a ReferenceGrant in ${ns}.`,
+                            );
+                            return;
+                        }
+                        const known = idx.get(GK.Namespace, "", ns) || idx.in(GK.Service, ns).length > 0;
+                        if (known && !idx.get(GK.Service, ns, name)) {
+                            report(
+                                route,
+                                `${ref(route)}: ${at} sends to Service ${ns}/${name}, which is not among the checked resources of namespace ${ns}; the backend is not found and requests get HTTP 500. Fix the name or deploy the Service.`,
+                            );
+                        }
+                    }),
+                );
             }
         },
     });
@@ -257,7 +316,8 @@ function gatewayAddresses(gw: K8sObject): { field: string; text: string }[] {
 export function gatewayAddressReserved(): StackValidationPolicy {
     return stackPolicy<{ platformAddresses: string[]; istioGatewayClasses: string[] }>({
         name: "gateway-address-reserved",
-        description: "Checks that no Istio gateway (a LoadBalancer Service labelled istio, or a Gateway API Gateway of an Istio class) asks for an address of the platform's Gateway API: the platformAddresses ranges, or an address of a Gateway of another class among the checked resources.",
+        description:
+            "Checks that no Istio gateway (a LoadBalancer Service labelled istio, or a Gateway API Gateway of an Istio class) asks for an address of the platform's Gateway API: the platformAddresses ranges, or an address of a Gateway of another class among the checked resources.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
@@ -267,7 +327,9 @@ export function gatewayAddressReserved(): StackValidationPolicy {
         },
         check: (idx, cfg, report) => {
             const reserved: { range: IpRange; by: string }[] = cfg.platformAddresses
-                .map((t) => parseAddressOrRange(t)).filter((r): r is IpRange => !!r).map((range) => ({ range, by: `platformAddresses ${range.text}` }));
+                .map((t) => parseAddressOrRange(t))
+                .filter((r): r is IpRange => !!r)
+                .map((range) => ({ range, by: `platformAddresses ${range.text}` }));
             const istioGateways: K8sObject[] = [];
             for (const gw of idx.of(GK.KubeGateway)) {
                 if (gw.unknown) continue;
@@ -285,12 +347,16 @@ export function gatewayAddressReserved(): StackValidationPolicy {
                 const ip = parseIp(text);
                 const hit = ip && reserved.find((r) => inRange(ip, r.range));
                 if (hit) {
-                    report(o, `${ref(o)}: ${field} asks for ${text}, which belongs to the platform's Gateway API (${hit.by}); two load balancers cannot answer for one address, so the platform's ingress or Istio's stops receiving traffic. Take an address outside the platform's.`);
+                    report(
+                        o,
+                        `${ref(o)}: ${field} asks for ${text}, which belongs to the platform's Gateway API (${hit.by}); two load balancers cannot answer for one address, so the platform's ingress or Istio's stops receiving traffic. Take an address outside the platform's.`,
+                    );
                 }
             };
             for (const gw of istioGateways) for (const a of gatewayAddresses(gw)) check(gw, a.field, a.text);
             for (const svc of idx.of(GK.Service)) {
-                if (svc.unknown || svc.spec.type !== "LoadBalancer" || (svc.labels.istio === undefined && svc.labels["gateway.istio.io/managed"] === undefined)) continue;
+                if (svc.unknown || svc.spec.type !== "LoadBalancer" || (svc.labels.istio === undefined && svc.labels["gateway.istio.io/managed"] === undefined))
+                    continue;
                 for (const a of requestedAddresses(svc)) check(svc, a.field, a.text);
             }
         },

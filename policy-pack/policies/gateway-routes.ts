@@ -32,7 +32,8 @@ function routeTakesPort(route: Obj, port: number): boolean {
 export function gatewayPortRouted(): StackValidationPolicy {
     return stackPolicy({
         name: "gateway-port-routed",
-        description: "Checks that every TCP and TLS passthrough server of a Gateway has a VirtualService bound to the Gateway with a tcp (TCP) or tls (passthrough) route for its port.",
+        description:
+            "Checks that every TCP and TLS passthrough server of a Gateway has a VirtualService bound to the Gateway with a tcp (TCP) or tls (passthrough) route for its port.",
         enforcementLevel: "advisory",
         check: (idx, _cfg, report) => {
             const routes = new Map<string, { section: string; route: Obj }[]>();
@@ -42,7 +43,8 @@ export function gatewayPortRouted(): StackValidationPolicy {
                         for (const g of routeGateways(vs, route)) {
                             const k = key(parseGatewayRef(g, vs.namespace));
                             const list = routes.get(k);
-                            if (list) list.push({ section, route }); else routes.set(k, [{ section, route }]);
+                            if (list) list.push({ section, route });
+                            else routes.set(k, [{ section, route }]);
                         }
                     }
                 }
@@ -57,7 +59,10 @@ export function gatewayPortRouted(): StackValidationPolicy {
                     const port = s?.port?.number;
                     const found = (routes.get(`${gw.namespace}/${gw.name}`) ?? []).some((r) => r.section === section && routeTakesPort(r.route, port));
                     if (!found) {
-                        report(gw, `${ref(gw)}: spec.servers[${i}] (${passthrough ? "TLS passthrough" : "TCP"} port ${port}) has no VirtualService bound to this Gateway with a ${section} route for port ${port}; the gateway accepts each connection and closes it. Add a VirtualService with gateways [${gw.namespace}/${gw.name}] and a ${section} route matching port ${port}.`);
+                        report(
+                            gw,
+                            `${ref(gw)}: spec.servers[${i}] (${passthrough ? "TLS passthrough" : "TCP"} port ${port}) has no VirtualService bound to this Gateway with a ${section} route for port ${port}; the gateway accepts each connection and closes it. Add a VirtualService with gateways [${gw.namespace}/${gw.name}] and a ${section} route matching port ${port}.`,
+                        );
                     }
                 });
             }
@@ -69,7 +74,8 @@ export function gatewayPortRouted(): StackValidationPolicy {
 export function egressRouteThroughGateway(): StackValidationPolicy {
     return stackPolicy({
         name: "egress-route-through-gateway",
-        description: "Checks that a VirtualService sending an external (MESH_EXTERNAL ServiceEntry) host out through a Gateway does not also send the mesh's sidecars to that host directly.",
+        description:
+            "Checks that a VirtualService sending an external (MESH_EXTERNAL ServiceEntry) host out through a Gateway does not also send the mesh's sidecars to that host directly.",
         enforcementLevel: "mandatory",
         check: (idx, _cfg, report) => {
             const external = new Set<string>();
@@ -83,7 +89,9 @@ export function egressRouteThroughGateway(): StackValidationPolicy {
                 const meshRoutes: { path: string; hosts: string[] }[] = [];
                 for (const section of ["http", "tcp", "tls"]) {
                     arr(vs.spec[section]).forEach((route, i) => {
-                        const hosts = arr(route?.route).map((d) => str(d?.destination?.host)?.toLowerCase()).filter((h): h is string => h !== undefined);
+                        const hosts = arr(route?.route)
+                            .map((d) => str(d?.destination?.host)?.toLowerCase())
+                            .filter((h): h is string => h !== undefined);
                         const applies = routeGateways(vs, route).map((g) => parseGatewayRef(g, vs.namespace));
                         if (applies.some((g) => !g.mesh)) hosts.filter((h) => external.has(h)).forEach((h) => exits.add(h));
                         if (applies.some((g) => g.mesh)) meshRoutes.push({ path: `spec.${section}[${i}]`, hosts });
@@ -91,7 +99,10 @@ export function egressRouteThroughGateway(): StackValidationPolicy {
                 }
                 for (const r of meshRoutes) {
                     for (const h of r.hosts.filter((x) => exits.has(x))) {
-                        report(vs, `${ref(vs)}: ${r.path} applies to the mesh and sends sidecars straight to ${h}, which this VirtualService sends out through a gateway; that traffic bypasses the egress gateway and the firewall that trusts only its nodes. Match this route to the gateway (match.gateways) and give the mesh a route to the egress gateway's Service.`);
+                        report(
+                            vs,
+                            `${ref(vs)}: ${r.path} applies to the mesh and sends sidecars straight to ${h}, which this VirtualService sends out through a gateway; that traffic bypasses the egress gateway and the firewall that trusts only its nodes. Match this route to the gateway (match.gateways) and give the mesh a route to the egress gateway's Service.`,
+                        );
                     }
                 }
             }

@@ -26,20 +26,25 @@ function terminates(server: Obj): boolean {
 export function gatewayTlsCredential(): ResourceValidationPolicy {
     return objectPolicy({
         name: "gateway-tls-credential",
-        description: "Checks that every HTTPS or TLS Gateway server that terminates TLS (SIMPLE, MUTUAL, OPTIONAL_MUTUAL) names a credential, and that HTTPS servers have TLS settings.",
+        description:
+            "Checks that every HTTPS or TLS Gateway server that terminates TLS (SIMPLE, MUTUAL, OPTIONAL_MUTUAL) names a credential, and that HTTPS servers have TLS settings.",
         enforcementLevel: "mandatory",
         kinds: [GK.Gateway],
         check: (o, _cfg, report) => {
             arr(o.spec.servers).forEach((s, i) => {
                 const protocol = (str(s?.port?.protocol) ?? "").toUpperCase();
                 if (protocol === "HTTPS" && !s?.tls) {
-                    report(`${ref(o)}: spec.servers[${i}] has protocol HTTPS but no tls settings; Istio rejects the server, so port ${s?.port?.number} serves nothing. Set tls.mode and tls.credentialName.`);
+                    report(
+                        `${ref(o)}: spec.servers[${i}] has protocol HTTPS but no tls settings; Istio rejects the server, so port ${s?.port?.number} serves nothing. Set tls.mode and tls.credentialName.`,
+                    );
                     return;
                 }
                 if (!terminates(s)) return;
                 const files = str(s.tls.serverCertificate) && str(s.tls.privateKey);
                 if (credentials(s.tls).length === 0 && !files) {
-                    report(`${ref(o)}: spec.servers[${i}].tls.mode is ${s.tls.mode} but neither tls.credentialName nor serverCertificate/privateKey is set; the gateway has no certificate to present, so TLS handshakes on port ${s?.port?.number} fail.`);
+                    report(
+                        `${ref(o)}: spec.servers[${i}].tls.mode is ${s.tls.mode} but neither tls.credentialName nor serverCertificate/privateKey is set; the gateway has no certificate to present, so TLS handshakes on port ${s?.port?.number} fail.`,
+                    );
                 }
             });
         },
@@ -54,7 +59,8 @@ function credentialIndex(idx: StackIndex) {
         const add = (ns: string, name: string, o: K8sObject) => {
             if (!inNs.has(`${ns}|${name}`)) inNs.set(`${ns}|${name}`, o);
             const list = anywhere.get(name);
-            if (list) list.push(o); else anywhere.set(name, [o]);
+            if (list) list.push(o);
+            else anywhere.set(name, [o]);
         };
         for (const s of idx.of(GK.Secret)) add(s.namespace, s.name, s);
         for (const c of idx.of(GK.Certificate)) {
@@ -69,14 +75,19 @@ function credentialIndex(idx: StackIndex) {
 export function gatewayCredentialNamespace(): StackValidationPolicy {
     return stackPolicy<{ externalCredentials: string[]; assumeExternalCredentialsExist: boolean }>({
         name: "gateway-credential-namespace",
-        description: "Checks that each Gateway credentialName has a Secret or cert-manager Certificate (spec.secretName) in the namespace of the gateway workload the Gateway selects.",
+        description:
+            "Checks that each Gateway credentialName has a Secret or cert-manager Certificate (spec.secretName) in the namespace of the gateway workload the Gateway selects.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                externalCredentials: stringList("Secrets created outside the checked resources (another stack, external-secrets), as namespace/name or namespace/* ."),
+                externalCredentials: stringList(
+                    "Secrets created outside the checked resources (another stack, external-secrets), as namespace/name or namespace/* .",
+                ),
                 assumeExternalCredentialsExist: {
-                    type: "boolean", default: false,
-                    description: "Assume a credential exists when no Secret or Certificate of that name is among the checked resources at all (it is still reported when it sits in the wrong namespace).",
+                    type: "boolean",
+                    default: false,
+                    description:
+                        "Assume a credential exists when no Secret or Certificate of that name is among the checked resources at all (it is still reported when it sits in the wrong namespace).",
                 },
             },
         },
@@ -85,16 +96,20 @@ export function gatewayCredentialNamespace(): StackValidationPolicy {
             const creds = credentialIndex(idx);
             forEachCredential(idx, ({ gw, server: s, index: i, name, ns, home }) => {
                 if (creds.inNs.has(`${ns}|${name}`)) return;
-                if (cfg.externalCredentials.some(e => e === `${ns}/${name}` || e === `${ns}/*`)) return;
+                if (cfg.externalCredentials.some((e) => e === `${ns}/${name}` || e === `${ns}/*`)) return;
                 const elsewhere = creds.anywhere.get(name) ?? [];
                 // The gateway pods are not among the checked resources, so their namespace is a guess: a
                 // credential of that name in another namespace may well be next to them.
                 if (!home.found && elsewhere.length > 0) return;
                 if (elsewhere.length === 0 && cfg.assumeExternalCredentialsExist) return;
-                const where = elsewhere.length > 0
-                    ? `it exists only as ${elsewhere.slice(0, 3).map(ref).join(", ")}`
-                    : "no Secret or Certificate (spec.secretName) of that name is among the checked resources";
-                report(gw, `${ref(gw)}: spec.servers[${i}].tls credentialName "${name}" must be in namespace ${ns} (${home.how}), but ${where}; the gateway cannot load the certificate and TLS handshakes on port ${s?.port?.number} fail.`);
+                const where =
+                    elsewhere.length > 0
+                        ? `it exists only as ${elsewhere.slice(0, 3).map(ref).join(", ")}`
+                        : "no Secret or Certificate (spec.secretName) of that name is among the checked resources";
+                report(
+                    gw,
+                    `${ref(gw)}: spec.servers[${i}].tls credentialName "${name}" must be in namespace ${ns} (${home.how}), but ${where}; the gateway cannot load the certificate and TLS handshakes on port ${s?.port?.number} fail.`,
+                );
             });
         },
     });
@@ -113,7 +128,9 @@ export function gatewayHttpsWildcardHost(): ResourceValidationPolicy {
                 if (protocol !== "HTTPS" && s?.port?.number !== 443) return;
                 arr(s?.hosts).forEach((h, j) => {
                     if (typeof h === "string" && parseServerHost(h, o.namespace).host === "*") {
-                        report(`${ref(o)}: spec.servers[${i}].hosts[${j}] is "${h}" on HTTPS port ${s?.port?.number}; the server accepts any SNI name, so a VirtualService in any permitted namespace can claim any hostname, and no certificate covers them all. List the hostnames served.`);
+                        report(
+                            `${ref(o)}: spec.servers[${i}].hosts[${j}] is "${h}" on HTTPS port ${s?.port?.number}; the server accepts any SNI name, so a VirtualService in any permitted namespace can claim any hostname, and no certificate covers them all. List the hostnames served.`,
+                        );
                     }
                 });
             });
@@ -126,7 +143,13 @@ const MERGED = new Set(["HTTP", "HTTP2", "GRPC"]);
 /** Protocols without SNI or Host: every server on the port shares one listener whatever its hosts. */
 const HOSTLESS = new Set(["TCP", "MONGO", "REDIS", "MYSQL"]);
 
-interface ServerAt { gw: K8sObject; index: number; protocol: string; selector: Record<string, string>; hosts: Set<string> }
+interface ServerAt {
+    gw: K8sObject;
+    index: number;
+    protocol: string;
+    selector: Record<string, string>;
+    hosts: Set<string>;
+}
 
 /**
  * IST0145 ConflictingGateways, as the gateway applies it: two servers conflict when their Gateways select a
@@ -147,13 +170,18 @@ export function gatewayConflict(): StackValidationPolicy {
                 const selector = labelMap(gw.spec.selector);
                 arr(gw.spec.servers).forEach((s, index) => {
                     const protocol = (str(s?.port?.protocol) ?? "").toUpperCase();
-                    const hosts = new Set(arr(s?.hosts).filter((h): h is string => typeof h === "string").map(h => parseServerHost(h, gw.namespace).host));
+                    const hosts = new Set(
+                        arr(s?.hosts)
+                            .filter((h): h is string => typeof h === "string")
+                            .map((h) => parseServerHost(h, gw.namespace).host),
+                    );
                     const at = { gw, index, protocol, selector, hosts };
                     const keys = HOSTLESS.has(protocol) ? [""] : [...hosts];
                     for (const h of keys) {
                         const key = `${s?.port?.number}|${h}`;
                         const list = groups.get(key);
-                        if (list) list.push(at); else groups.set(key, [at]);
+                        if (list) list.push(at);
+                        else groups.set(key, [at]);
                     }
                 });
             }
@@ -162,15 +190,19 @@ export function gatewayConflict(): StackValidationPolicy {
                 if (list.length < 2) continue;
                 const [port, host] = key.split("|");
                 for (const a of list) {
-                    const others = list.filter(b => b.gw !== a.gw && !(MERGED.has(a.protocol) && MERGED.has(b.protocol)) &&
-                        selectorsOverlap(idx, a.selector, b.selector));
+                    const others = list.filter(
+                        (b) => b.gw !== a.gw && !(MERGED.has(a.protocol) && MERGED.has(b.protocol)) && selectorsOverlap(idx, a.selector, b.selector),
+                    );
                     if (others.length === 0) continue;
-                    const id = `${a.gw.urn}|${a.index}|${others.map(o => o.gw.urn).join(",")}`;
+                    const id = `${a.gw.urn}|${a.index}|${others.map((o) => o.gw.urn).join(",")}`;
                     if (reported.has(id)) continue;
                     reported.add(id);
-                    const names = [...new Set(others.map(o => `${ref(o.gw)} (selector ${formatLabels(o.selector)})`))].join(", ");
+                    const names = [...new Set(others.map((o) => `${ref(o.gw)} (selector ${formatLabels(o.selector)})`))].join(", ");
                     const what = host === "" ? `${a.protocol} port ${port}` : `port ${port} and host ${host}`;
-                    report(a.gw, `${ref(a.gw)}: spec.servers[${a.index}] (selector ${formatLabels(a.selector)}) claims ${what}, also claimed by ${names} on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.`);
+                    report(
+                        a.gw,
+                        `${ref(a.gw)}: spec.servers[${a.index}] (selector ${formatLabels(a.selector)}) claims ${what}, also claimed by ${names} on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.`,
+                    );
                 }
             }
         },
@@ -186,10 +218,15 @@ export function gatewayDuplicateCertificate(): StackValidationPolicy {
         check: (idx, _cfg, report) => {
             const groups = new Map<string, K8sObject[]>();
             for (const gw of idx.of(GK.Gateway)) {
-                const names = new Set(arr(gw.spec.servers).filter(terminates).flatMap(s => credentials(s.tls)));
+                const names = new Set(
+                    arr(gw.spec.servers)
+                        .filter(terminates)
+                        .flatMap((s) => credentials(s.tls)),
+                );
                 for (const n of names) {
                     const list = groups.get(n);
-                    if (list) list.push(gw); else groups.set(n, [gw]);
+                    if (list) list.push(gw);
+                    else groups.set(n, [gw]);
                 }
             }
             for (const [name, list] of groups) {
@@ -200,11 +237,14 @@ export function gatewayDuplicateCertificate(): StackValidationPolicy {
                 for (const gw of sorted) {
                     if (done.has(gw)) continue;
                     const sel = labelMap(gw.spec.selector);
-                    const others = sorted.filter(g => g !== gw && !done.has(g) && selectorsOverlap(idx, sel, labelMap(g.spec.selector)));
+                    const others = sorted.filter((g) => g !== gw && !done.has(g) && selectorsOverlap(idx, sel, labelMap(g.spec.selector)));
                     if (others.length === 0) continue;
                     done.add(gw);
-                    others.forEach(g => done.add(g));
-                    report(gw, `${ref(gw)}: credential "${name}" is also used by ${others.map(ref).join(", ")}; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.`);
+                    others.forEach((g) => done.add(g));
+                    report(
+                        gw,
+                        `${ref(gw)}: credential "${name}" is also used by ${others.map(ref).join(", ")}; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.`,
+                    );
                 }
             }
         },
@@ -235,8 +275,11 @@ export function gatewayCertificateDnsNames(): StackValidationPolicy {
                 arr(s.hosts).forEach((h, j) => {
                     if (typeof h !== "string") return;
                     const host = parseServerHost(h, gw.namespace).host;
-                    if (host === "*" || dnsNames.some(d => tlsCovers(d, host))) return;
-                    report(gw, `${ref(gw)}: spec.servers[${i}].hosts[${j}] ${host} is not among the dnsNames of ${ref(cert)} (${dnsNames.join(", ") || "none"}); clients reject the certificate with a name mismatch.`);
+                    if (host === "*" || dnsNames.some((d) => tlsCovers(d, host))) return;
+                    report(
+                        gw,
+                        `${ref(gw)}: spec.servers[${i}].hosts[${j}] ${host} is not among the dnsNames of ${ref(cert)} (${dnsNames.join(", ") || "none"}); clients reject the certificate with a name mismatch.`,
+                    );
                 });
             });
         },

@@ -9,11 +9,19 @@ import { helmReleaseVersionPinned, imagePinned, istiodHighAvailability } from ".
 import { destinationRuleTlsVerification, outboundTrafficRegistryOnly, serviceEntryTcpAddresses, serviceEntryWildcardHost } from "./egress";
 import { egressRouteThroughGateway, gatewayPortRouted } from "./gateway-routes";
 import {
-    gatewayCertificateDnsNames, gatewayConflict, gatewayCredentialNamespace, gatewayDuplicateCertificate,
-    gatewayHttpsWildcardHost, gatewayTlsCredential,
+    gatewayCertificateDnsNames,
+    gatewayConflict,
+    gatewayCredentialNamespace,
+    gatewayDuplicateCertificate,
+    gatewayHttpsWildcardHost,
+    gatewayTlsCredential,
 } from "./gateways";
 import {
-    gatewayAddressReserved, gatewayListenerCertificate, gatewayListenerHostnameConflict, httpRouteBackendExists, httpRouteParentGateway,
+    gatewayAddressReserved,
+    gatewayListenerCertificate,
+    gatewayListenerHostnameConflict,
+    httpRouteBackendExists,
+    httpRouteParentGateway,
 } from "./gateway-api";
 import { namespaceInjectionLabels, reservedProxyUid, trafficCaptureBypass, workloadInjectionOptOut } from "./injection";
 import { loadBalancerAddressInPool } from "./loadbalancer";
@@ -22,8 +30,13 @@ import { namespaceRevisionByTag, namespaceRevisionServed } from "./revisions";
 import { destinationRuleTlsNotDisabled, meshWideStrictMtls, peerAuthenticationStrictMtls } from "./mtls";
 import { singleDefaultSidecarTelemetry, traceSampling } from "./observability";
 import {
-    meshVirtualServiceHostConflict, servicePortProtocol, virtualServiceGatewayExists,
-    virtualServiceHostInGateway, virtualServiceRouteWeights, virtualServiceSubsetDefined, virtualServiceUnreachableRoutes,
+    meshVirtualServiceHostConflict,
+    servicePortProtocol,
+    virtualServiceGatewayExists,
+    virtualServiceHostInGateway,
+    virtualServiceRouteWeights,
+    virtualServiceSubsetDefined,
+    virtualServiceUnreachableRoutes,
 } from "./routing";
 import { airGappedImageRegistry } from "./registry";
 import { virtualServiceDestinationExists } from "./destinations";

@@ -10,7 +10,12 @@ import { stackPolicy, stringList } from "../lib/policy";
 const ADDRESS_ANNOTATIONS = ["metallb.io/loadBalancerIPs", "metallb.universe.tf/loadBalancerIPs", "kube-vip.io/loadbalancerIPs"];
 const POOL_ANNOTATIONS = ["metallb.io/address-pool", "metallb.universe.tf/address-pool"];
 
-interface Pool { obj: K8sObject; ranges: IpRange[]; avoidBuggy: boolean; namespaces: string[] }
+interface Pool {
+    obj: K8sObject;
+    ranges: IpRange[];
+    avoidBuggy: boolean;
+    namespaces: string[];
+}
 
 /** The addresses a Service requests, with the field each came from. */
 export function requestedAddresses(svc: K8sObject): { field: string; text: string }[] {
@@ -33,7 +38,7 @@ export function kubeVipAddress(idx: StackIndex): { vip: string; from: string } |
         for (const w of idx.of(gk)) {
             for (const c of arr(podTemplate(w)?.spec.containers)) {
                 if (!String(c?.image ?? "").includes("kube-vip")) continue;
-                const env = new Map(arr(c?.env).map(e => [e?.name, e?.value]));
+                const env = new Map(arr(c?.env).map((e) => [e?.name, e?.value]));
                 const vip = str(env.get("address")) ?? str(env.get("vip_address"));
                 if (vip && env.get("cp_enable") === "true") return { vip, from: ref(w) };
             }
@@ -43,18 +48,24 @@ export function kubeVipAddress(idx: StackIndex): { vip: string; from: string } |
 }
 
 function poolText(p: Pool): string {
-    return `${ref(p.obj)}: ${p.ranges.map(r => r.text).join(", ") || "no addresses"}`;
+    return `${ref(p.obj)}: ${p.ranges.map((r) => r.text).join(", ") || "no addresses"}`;
 }
 
 /** MetalLB address assignment rules; kube-vip control-plane VIP isolation. */
 export function loadBalancerAddressInPool(): StackValidationPolicy {
     return stackPolicy<{ controlPlaneVip: string; externalPools: string[] }>({
         name: "loadbalancer-address-in-pool",
-        description: "Checks that every address a LoadBalancer Service requests lies in a MetalLB IPAddressPool among the checked resources (or an external pool) and is not the control-plane VIP, and that no pool contains the VIP.",
+        description:
+            "Checks that every address a LoadBalancer Service requests lies in a MetalLB IPAddressPool among the checked resources (or an external pool) and is not the control-plane VIP, and that no pool contains the VIP.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                controlPlaneVip: { type: "string", default: "", description: "The kube-vip address of the Kubernetes API server; when empty, read from a kube-vip workload among the checked resources, if any." },
+                controlPlaneVip: {
+                    type: "string",
+                    default: "",
+                    description:
+                        "The kube-vip address of the Kubernetes API server; when empty, read from a kube-vip workload among the checked resources, if any.",
+                },
                 externalPools: stringList("Address ranges (CIDR or a-b) of pools managed outside the checked resources."),
             },
         },
@@ -69,9 +80,16 @@ export function loadBalancerAddressInPool(): StackValidationPolicy {
                 arr(p.spec.addresses).forEach((a, i) => {
                     const r = typeof a === "string" ? parseRange(a) : undefined;
                     if (r) ranges.push(r);
-                    else report(p, `${ref(p)}: spec.addresses[${i}] ${JSON.stringify(a)} is neither a CIDR nor an a-b range of one IP family; MetalLB rejects the pool.`);
+                    else
+                        report(
+                            p,
+                            `${ref(p)}: spec.addresses[${i}] ${JSON.stringify(a)} is neither a CIDR nor an a-b range of one IP family; MetalLB rejects the pool.`,
+                        );
                     if (r && vip && inRange(vip, r)) {
-                        report(p, `${ref(p)}: spec.addresses[${i}] ${r.text} contains the control-plane VIP ${vipText}; MetalLB may assign it to a Service, and two speakers then answer for the API server's address, cutting the cluster off from kubectl and the nodes. Exclude it from the pool.`);
+                        report(
+                            p,
+                            `${ref(p)}: spec.addresses[${i}] ${r.text} contains the control-plane VIP ${vipText}; MetalLB may assign it to a Service, and two speakers then answer for the API server's address, cutting the cluster off from kubectl and the nodes. Exclude it from the pool.`,
+                        );
                     }
                 });
                 const alloc = p.spec.serviceAllocation;
@@ -81,33 +99,46 @@ export function loadBalancerAddressInPool(): StackValidationPolicy {
             const external = cfg.externalPools.map(parseRange).filter((r): r is IpRange => !!r);
             for (const svc of idx.of(GK.Service)) {
                 if (svc.spec.type !== "LoadBalancer" || svc.unknown) continue;
-                const poolName = POOL_ANNOTATIONS.map(k => svc.annotations[k]).find(v => !!v);
+                const poolName = POOL_ANNOTATIONS.map((k) => svc.annotations[k]).find((v) => !!v);
                 for (const { field, text } of requestedAddresses(svc)) {
                     const ip = parseIp(text);
                     if (!ip) {
-                        report(svc, `${ref(svc)}: ${field} requests "${text}", which is not an IP address; the load balancer cannot assign it and the Service stays pending.`);
+                        report(
+                            svc,
+                            `${ref(svc)}: ${field} requests "${text}", which is not an IP address; the load balancer cannot assign it and the Service stays pending.`,
+                        );
                         continue;
                     }
                     if (vip && ip.family === vip.family && ip.value === vip.value) {
-                        report(svc, `${ref(svc)}: ${field} requests ${text}, the control-plane VIP${found?.from ? ` announced by ${found.from}` : ""}; the Service and kube-vip would both answer for it, cutting the cluster off from its API server. Pick another address.`);
+                        report(
+                            svc,
+                            `${ref(svc)}: ${field} requests ${text}, the control-plane VIP${found?.from ? ` announced by ${found.from}` : ""}; the Service and kube-vip would both answer for it, cutting the cluster off from its API server. Pick another address.`,
+                        );
                         continue;
                     }
                     // A Service handed to another load balancer implementation is outside MetalLB's pools.
                     const lbClass = str(svc.spec.loadBalancerClass);
                     if (lbClass && !lbClass.includes("metallb")) continue;
                     if (pools.length === 0 && external.length === 0) continue;
-                    if (external.some(r => inRange(ip, r))) continue;
-                    const candidates = poolName ? pools.filter(p => p.obj.name === poolName) : pools;
+                    if (external.some((r) => inRange(ip, r))) continue;
+                    const candidates = poolName ? pools.filter((p) => p.obj.name === poolName) : pools;
                     if (poolName && candidates.length === 0) continue; // the named pool is managed elsewhere
-                    const holding = candidates.filter(p => p.ranges.some(r => inRange(ip, r)) && !(p.avoidBuggy && isBuggyIpv4(ip)));
+                    const holding = candidates.filter((p) => p.ranges.some((r) => inRange(ip, r)) && !(p.avoidBuggy && isBuggyIpv4(ip)));
                     if (holding.length === 0) {
-                        const scope = poolName ? `the pool "${poolName}" it selects (${candidates.map(poolText).join("; ")})` :
-                            `every MetalLB IPAddressPool (${candidates.slice(0, 5).map(poolText).join("; ")}${candidates.length > 5 ? "; ..." : ""})`;
-                        report(svc, `${ref(svc)}: ${field} requests ${text}, which lies outside ${scope}; MetalLB never assigns it, so the Service stays <pending> and is unreachable.`);
+                        const scope = poolName
+                            ? `the pool "${poolName}" it selects (${candidates.map(poolText).join("; ")})`
+                            : `every MetalLB IPAddressPool (${candidates.slice(0, 5).map(poolText).join("; ")}${candidates.length > 5 ? "; ..." : ""})`;
+                        report(
+                            svc,
+                            `${ref(svc)}: ${field} requests ${text}, which lies outside ${scope}; MetalLB never assigns it, so the Service stays <pending> and is unreachable.`,
+                        );
                         continue;
                     }
-                    if (holding.every(p => p.namespaces.length > 0 && !p.namespaces.includes(svc.namespace))) {
-                        report(svc, `${ref(svc)}: ${field} requests ${text} from ${holding.map(p => ref(p.obj)).join(", ")}, whose spec.serviceAllocation.namespaces (${holding[0].namespaces.join(", ")}) exclude namespace ${svc.namespace}; MetalLB refuses the assignment and the Service stays <pending>.`);
+                    if (holding.every((p) => p.namespaces.length > 0 && !p.namespaces.includes(svc.namespace))) {
+                        report(
+                            svc,
+                            `${ref(svc)}: ${field} requests ${text} from ${holding.map((p) => ref(p.obj)).join(", ")}, whose spec.serviceAllocation.namespaces (${holding[0].namespaces.join(", ")}) exclude namespace ${svc.namespace}; MetalLB refuses the assignment and the Service stays <pending>.`,
+                        );
                     }
                 }
             }

@@ -12,7 +12,8 @@ const WEAK_MODES = new Set(["DISABLE", "PERMISSIVE"]);
 export function peerAuthenticationStrictMtls(): ResourceValidationPolicy {
     return objectPolicy<{ exemptNamespaces: string[] }>({
         name: "peer-authentication-strict-mtls",
-        description: "Checks that PeerAuthentication never weakens mTLS (DISABLE or PERMISSIVE, at the top level or in portLevelMtls) and that portLevelMtls comes with a workload selector.",
+        description:
+            "Checks that PeerAuthentication never weakens mTLS (DISABLE or PERMISSIVE, at the top level or in portLevelMtls) and that portLevelMtls comes with a workload selector.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
@@ -25,19 +26,25 @@ export function peerAuthenticationStrictMtls(): ResourceValidationPolicy {
             const weak = (mode: string | undefined) => mode !== undefined && WEAK_MODES.has(mode) && !(exempt && mode === "PERMISSIVE");
             const topMode = str(o.spec.mtls?.mode);
             if (weak(topMode)) {
-                report(`${ref(o)}: spec.mtls.mode is ${topMode}; the workloads it covers accept plaintext, so any pod can reach them without a verified identity and AuthorizationPolicy principals cannot be enforced. Use STRICT.`);
+                report(
+                    `${ref(o)}: spec.mtls.mode is ${topMode}; the workloads it covers accept plaintext, so any pod can reach them without a verified identity and AuthorizationPolicy principals cannot be enforced. Use STRICT.`,
+                );
             }
             const ports = o.spec.portLevelMtls;
             if (ports && typeof ports === "object") {
                 for (const [port, v] of Object.entries(ports as Record<string, any>)) {
                     const mode = str(v?.mode);
                     if (weak(mode)) {
-                        report(`${ref(o)}: spec.portLevelMtls.${port}.mode is ${mode}; port ${port} accepts plaintext even though the rest of the workload is strict. Use STRICT or drop the port entry.`);
+                        report(
+                            `${ref(o)}: spec.portLevelMtls.${port}.mode is ${mode}; port ${port} accepts plaintext even though the rest of the workload is strict. Use STRICT or drop the port entry.`,
+                        );
                     }
                 }
                 const labels = o.spec.selector?.matchLabels;
                 if (Object.keys(ports).length > 0 && (!labels || Object.keys(labels).length === 0)) {
-                    report(`${ref(o)}: spec.portLevelMtls is set without spec.selector.matchLabels; Istio applies port-level mTLS only to a selected workload, so the API server rejects this policy and the intended port settings never take effect.`);
+                    report(
+                        `${ref(o)}: spec.portLevelMtls is set without spec.selector.matchLabels; Istio applies port-level mTLS only to a selected workload, so the API server rejects this policy and the intended port settings never take effect.`,
+                    );
                 }
             }
         },
@@ -59,10 +66,12 @@ export function meshWideStrictMtls(): StackValidationPolicy {
             // Only judge a stack that installs the control plane: its root Namespace is among the resources.
             const root = idx.get(GK.Namespace, "", cfg.rootNamespace);
             if (!root || idx.incomplete(GK.PeerAuthentication, ["spec"])) return;
-            const strict = idx.in(GK.PeerAuthentication, cfg.rootNamespace).some(pa =>
-                !pa.spec.selector && str(pa.spec.mtls?.mode) === "STRICT");
+            const strict = idx.in(GK.PeerAuthentication, cfg.rootNamespace).some((pa) => !pa.spec.selector && str(pa.spec.mtls?.mode) === "STRICT");
             if (!strict) {
-                report(root, `${ref(root)}: no PeerAuthentication without selector and with spec.mtls.mode STRICT in the root namespace; the mesh default stays PERMISSIVE, so every workload without its own policy accepts plaintext.`);
+                report(
+                    root,
+                    `${ref(root)}: no PeerAuthentication without selector and with spec.mtls.mode STRICT in the root namespace; the mesh default stays PERMISSIVE, so every workload without its own policy accepts plaintext.`,
+                );
             }
         },
     });
@@ -77,7 +86,9 @@ export function destinationRuleTlsNotDisabled(): StackValidationPolicy {
         configSchema: {
             properties: {
                 clusterDomain: clusterDomainOption,
-                exemptHosts: stringList("Resolved hosts (wildcards allowed) that may be reached without TLS, e.g. a legacy plaintext service outside the mesh."),
+                exemptHosts: stringList(
+                    "Resolved hosts (wildcards allowed) that may be reached without TLS, e.g. a legacy plaintext service outside the mesh.",
+                ),
             },
         },
         check: (idx, cfg, report) => {
@@ -90,16 +101,18 @@ export function destinationRuleTlsNotDisabled(): StackValidationPolicy {
                 }
                 return m;
             });
-            const inMesh = (h: string) => isClusterLocal(h, domain) ||
-                (isWildcard(h) && covers(h, `x.y.svc.${domain}`)) || internal.intersecting(h).length > 0;
+            const inMesh = (h: string) => isClusterLocal(h, domain) || (isWildcard(h) && covers(h, `x.y.svc.${domain}`)) || internal.intersecting(h).length > 0;
             for (const dr of idx.of(GK.DestinationRule)) {
                 const hostText = str(dr.spec.host);
                 if (!hostText) continue;
                 const host = resolveHost(hostText, dr.namespace, domain);
-                if (!inMesh(host) || cfg.exemptHosts.some(e => covers(e.toLowerCase(), host)) || outsideMesh(idx, host, domain)) continue;
+                if (!inMesh(host) || cfg.exemptHosts.some((e) => covers(e.toLowerCase(), host)) || outsideMesh(idx, host, domain)) continue;
                 for (const at of destinationRuleTls(dr.spec)) {
                     if (str(at.tls.mode) === "DISABLE") {
-                        report(dr, `${ref(dr)}: ${at.path}.mode is DISABLE for ${host}, a host inside the mesh; sidecars send this traffic in plaintext, and a server requiring STRICT mTLS rejects it. Use ISTIO_MUTUAL or remove the tls block.`);
+                        report(
+                            dr,
+                            `${ref(dr)}: ${at.path}.mode is DISABLE for ${host}, a host inside the mesh; sidecars send this traffic in plaintext, and a server requiring STRICT mTLS rejects it. Use ISTIO_MUTUAL or remove the tls block.`,
+                        );
                     }
                 }
             }

@@ -27,14 +27,21 @@ export function singleDefaultSidecarTelemetry(): StackValidationPolicy {
                 for (const o of idx.of(gk)) {
                     if (o.unknown || !namespaceWide(o)) continue;
                     const list = byNs.get(o.namespace);
-                    if (list) list.push(o); else byNs.set(o.namespace, [o]);
+                    if (list) list.push(o);
+                    else byNs.set(o.namespace, [o]);
                 }
                 for (const [ns, list] of byNs) {
                     if (list.length < 2) continue;
                     const kind = list[0].kind;
                     for (const o of list) {
-                        const others = list.filter(x => x !== o).map(x => x.name).join(", ");
-                        report(o, `${ref(o)}: namespace ${ns} has another ${kind} without a workload selector (${others}); Istio applies only one namespace-wide ${kind}, chosen by age, so the others are silently ignored. Merge them or add selectors.`);
+                        const others = list
+                            .filter((x) => x !== o)
+                            .map((x) => x.name)
+                            .join(", ");
+                        report(
+                            o,
+                            `${ref(o)}: namespace ${ns} has another ${kind} without a workload selector (${others}); Istio applies only one namespace-wide ${kind}, chosen by age, so the others are silently ignored. Merge them or add selectors.`,
+                        );
                     }
                 }
             }
@@ -51,7 +58,10 @@ export function traceSampling(): ResourceValidationPolicy {
         configSchema: {
             properties: {
                 maxSamplingPercentage: {
-                    type: "number", minimum: 0, maximum: 100, default: 10,
+                    type: "number",
+                    minimum: 0,
+                    maximum: 100,
+                    default: 10,
                     description: "Highest acceptable trace sampling percentage (raise it for dev stacks).",
                 },
             },

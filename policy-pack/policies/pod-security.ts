@@ -36,11 +36,16 @@ function injectorsWithoutCni(idx: StackIndex): K8sObject[] {
 export function meshNamespacePodSecurityCni(): StackValidationPolicy {
     return stackPolicy<{ cniAgentElsewhere: boolean }>({
         name: "mesh-namespace-pod-security-cni",
-        description: "Checks that a namespace with sidecar injection enforcing Pod Security baseline or restricted has the Istio CNI node agent, and an injector configured for it.",
+        description:
+            "Checks that a namespace with sidecar injection enforcing Pod Security baseline or restricted has the Istio CNI node agent, and an injector configured for it.",
         enforcementLevel: "mandatory",
         configSchema: {
             properties: {
-                cniAgentElsewhere: { type: "boolean", default: false, description: "The Istio CNI node agent is installed by another stack or tool, so its DaemonSet is not among the resources." },
+                cniAgentElsewhere: {
+                    type: "boolean",
+                    default: false,
+                    description: "The Istio CNI node agent is installed by another stack or tool, so its DaemonSet is not among the resources.",
+                },
             },
         },
         check: (idx, cfg, report) => {
@@ -51,12 +56,19 @@ export function meshNamespacePodSecurityCni(): StackValidationPolicy {
                 const level = ns.labels[ENFORCE];
                 if ((level !== "baseline" && level !== "restricted") || !injectionEnabled(ns)) continue;
                 const why = `${ref(ns)}: enforces Pod Security "${level}" (metadata.labels["${ENFORCE}"]) and has sidecar injection`;
-                const breaks = "injected pods get the istio-init container, which needs NET_ADMIN and NET_RAW, so admission refuses every new pod of this namespace";
+                const breaks =
+                    "injected pods get the istio-init container, which needs NET_ADMIN and NET_RAW, so admission refuses every new pod of this namespace";
                 if (!agent) {
-                    report(ns, `${why}, but no Istio CNI node agent (DaemonSet ${CNI_AGENT}) is among the resources; ${breaks}. Install the agent (istio-mesh:istio.cni, on by default), or set cniAgentElsewhere if another stack installs it.`);
+                    report(
+                        ns,
+                        `${why}, but no Istio CNI node agent (DaemonSet ${CNI_AGENT}) is among the resources; ${breaks}. Install the agent (istio-mesh:istio.cni, on by default), or set cniAgentElsewhere if another stack installs it.`,
+                    );
                 }
                 for (const c of injectors) {
-                    report(ns, `${why}, but the sidecar injector ${ref(c)} does not have pilot.cni.enabled; ${breaks}. Set cni.enabled: true in istiod's values (istio-mesh:istio.cni does).`);
+                    report(
+                        ns,
+                        `${why}, but the sidecar injector ${ref(c)} does not have pilot.cni.enabled; ${breaks}. Set cni.enabled: true in istiod's values (istio-mesh:istio.cni does).`,
+                    );
                 }
             }
         },
@@ -90,9 +102,14 @@ export function workloadNetworkCapabilities(): StackValidationPolicy {
                     for (const field of ["initContainers", "containers"]) {
                         arr(t.spec[field]).forEach((c, i) => {
                             if (PROXY_CONTAINERS.has(c?.name)) return;
-                            const asked = arr(c?.securityContext?.capabilities?.add).map((x) => String(x).replace(/^CAP_/, "")).filter((x) => NETWORK_CAPABILITIES.has(x));
+                            const asked = arr(c?.securityContext?.capabilities?.add)
+                                .map((x) => String(x).replace(/^CAP_/, ""))
+                                .filter((x) => NETWORK_CAPABILITIES.has(x));
                             if (asked.length === 0) return;
-                            report(w, `${ref(w)}: ${t.path}spec.${field}[${i}].securityContext.capabilities.add asks for ${asked.join(" and ")} in mesh namespace ${w.namespace}; with the Istio CNI node agent no container needs it for the mesh, Pod Security baseline refuses the pod, and a container that can rewrite the pod's iptables can bypass the sidecar's capture (escaping mTLS and AuthorizationPolicy). Remove it; the CNI agent does what istio-init did.`);
+                            report(
+                                w,
+                                `${ref(w)}: ${t.path}spec.${field}[${i}].securityContext.capabilities.add asks for ${asked.join(" and ")} in mesh namespace ${w.namespace}; with the Istio CNI node agent no container needs it for the mesh, Pod Security baseline refuses the pod, and a container that can rewrite the pod's iptables can bypass the sidecar's capture (escaping mTLS and AuthorizationPolicy). Remove it; the CNI agent does what istio-init did.`,
+                            );
                         });
                     }
                 }

@@ -28,7 +28,12 @@ export function airGappedImageRegistry(): StackValidationPolicy {
             },
         },
         check: (idx, cfg, report) => {
-            const hub = cfg.hub || idx.of(GK.Namespace).map((ns) => ns.annotations[AIR_GAPPED_HUB_ANNOTATION]).find((h) => h);
+            const hub =
+                cfg.hub ||
+                idx
+                    .of(GK.Namespace)
+                    .map((ns) => ns.annotations[AIR_GAPPED_HUB_ANNOTATION])
+                    .find((h) => h);
             if (!hub) return;
             const registry = imageRegistry(hub);
             for (const gk of WORKLOAD_KINDS) {

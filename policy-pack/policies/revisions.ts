@@ -69,8 +69,14 @@ export function namespaceRevisionServed(): StackValidationPolicy {
             for (const ns of idx.of(GK.Namespace)) {
                 const e = enrolment(ns);
                 if (!e || served.has(e.served)) continue;
-                const known = [...served].map((s) => (s === DEFAULT ? DEFAULT : `istio.io/rev=${s}`)).sort().join(", ");
-                report(ns, `${ref(ns)}: metadata.labels["${e.key}"] is "${e.value}", but no sidecar injector among these resources serves it (served: ${known || "none"}); new pods there start without a proxy, outside mTLS and authorization, or keep a removed revision's proxy. Point the label at a served revision or tag, or keep the control plane that serves it until the namespace has moved.`);
+                const known = [...served]
+                    .map((s) => (s === DEFAULT ? DEFAULT : `istio.io/rev=${s}`))
+                    .sort()
+                    .join(", ");
+                report(
+                    ns,
+                    `${ref(ns)}: metadata.labels["${e.key}"] is "${e.value}", but no sidecar injector among these resources serves it (served: ${known || "none"}); new pods there start without a proxy, outside mTLS and authorization, or keep a removed revision's proxy. Point the label at a served revision or tag, or keep the control plane that serves it until the namespace has moved.`,
+                );
             }
         },
     });
@@ -89,7 +95,10 @@ export function namespaceRevisionByTag(): StackValidationPolicy {
             for (const ns of idx.of(GK.Namespace)) {
                 const rev = ns.labels["istio.io/rev"];
                 if (rev === undefined || ns.labels["istio-injection"] !== undefined || !revisions.has(rev) || tags.has(rev)) continue;
-                report(ns, `${ref(ns)}: metadata.labels["istio.io/rev"] is the revision "${rev}", not a tag (tags: ${[...tags].sort().join(", ")}); every upgrade must then relabel this namespace, and removing ${rev} strands it. Enrol it with a tag and move the tag instead.`);
+                report(
+                    ns,
+                    `${ref(ns)}: metadata.labels["istio.io/rev"] is the revision "${rev}", not a tag (tags: ${[...tags].sort().join(", ")}); every upgrade must then relabel this namespace, and removing ${rev} strands it. Enrol it with a tag and move the tag instead.`,
+                );
             }
         },
     });

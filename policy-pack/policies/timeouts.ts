@@ -7,32 +7,42 @@ import { objectPolicy } from "../lib/policy";
 
 /** Duration fields under a DestinationRule traffic policy (also per port), from the Istio 1.30 CRDs. */
 const TRAFFIC_POLICY = [
-    "connectionPool.http.idleTimeout", "connectionPool.tcp.connectTimeout", "connectionPool.tcp.maxConnectionDuration",
-    "connectionPool.tcp.tcpKeepalive.interval", "connectionPool.tcp.tcpKeepalive.time",
-    "loadBalancer.warmup.duration", "loadBalancer.warmupDurationSecs",
-    "outlierDetection.baseEjectionTime", "outlierDetection.interval",
+    "connectionPool.http.idleTimeout",
+    "connectionPool.tcp.connectTimeout",
+    "connectionPool.tcp.maxConnectionDuration",
+    "connectionPool.tcp.tcpKeepalive.interval",
+    "connectionPool.tcp.tcpKeepalive.time",
+    "loadBalancer.warmup.duration",
+    "loadBalancer.warmupDurationSecs",
+    "outlierDetection.baseEjectionTime",
+    "outlierDetection.interval",
 ];
-const POOL = TRAFFIC_POLICY.filter(p => p.startsWith("connectionPool."));
+const POOL = TRAFFIC_POLICY.filter((p) => p.startsWith("connectionPool."));
 
 function trafficPolicyPaths(base: string): string[] {
-    return [
-        ...TRAFFIC_POLICY.map(p => `${base}.${p}`),
-        ...TRAFFIC_POLICY.map(p => `${base}.portLevelSettings[].${p}`),
-    ];
+    return [...TRAFFIC_POLICY.map((p) => `${base}.${p}`), ...TRAFFIC_POLICY.map((p) => `${base}.portLevelSettings[].${p}`)];
 }
 
 /** Every field with the CRD rule `duration(self) >= duration('1ms')`, per kind; `[]` walks a list. */
 export const DURATION_FIELDS: Record<string, string[]> = {
-    [GK.VirtualService]: ["timeout", "retries.perTryTimeout", "retries.backoff", "fault.delay.fixedDelay",
-        "fault.delay.exponentialDelay", "corsPolicy.maxAge"].map(p => `spec.http[].${p}`),
+    [GK.VirtualService]: [
+        "timeout",
+        "retries.perTryTimeout",
+        "retries.backoff",
+        "fault.delay.fixedDelay",
+        "fault.delay.exponentialDelay",
+        "corsPolicy.maxAge",
+    ].map((p) => `spec.http[].${p}`),
     [GK.DestinationRule]: [...trafficPolicyPaths("spec.trafficPolicy"), ...trafficPolicyPaths("spec.subsets[].trafficPolicy")],
-    [GK.Sidecar]: [...POOL.map(p => `spec.inboundConnectionPool.${p.slice("connectionPool.".length)}`), ...POOL.map(p => `spec.ingress[].${p}`)],
+    [GK.Sidecar]: [...POOL.map((p) => `spec.inboundConnectionPool.${p.slice("connectionPool.".length)}`), ...POOL.map((p) => `spec.ingress[].${p}`)],
     [GK.RequestAuthentication]: ["spec.jwtRules[].timeout"],
     [GK.Telemetry]: ["spec.metrics[].reportingInterval"],
 };
 
 /** The duration paths of a kind as a tree, so one walk over the object visits every duration field. */
-interface PathTree { [step: string]: { list: boolean; leaf: boolean; next: PathTree } }
+interface PathTree {
+    [step: string]: { list: boolean; leaf: boolean; next: PathTree };
+}
 
 function compile(patterns: string[]): PathTree {
     const root: PathTree = {};
@@ -42,7 +52,7 @@ function compile(patterns: string[]): PathTree {
         steps.forEach((step, i) => {
             const list = step.endsWith("[]");
             const key = list ? step.slice(0, -2) : step;
-            const entry = node[key] ??= { list, leaf: false, next: {} };
+            const entry = (node[key] ??= { list, leaf: false, next: {} });
             if (i === steps.length - 1) entry.leaf = true;
             node = entry.next;
         });
@@ -75,7 +85,8 @@ function walkTree(cur: Obj, tree: PathTree, path: string, visit: (value: unknown
 export function durationMinimum(): ResourceValidationPolicy {
     return objectPolicy({
         name: "duration-minimum",
-        description: "Checks that every duration in VirtualService, DestinationRule, Sidecar, RequestAuthentication and Telemetry is a valid duration of at least 1ms.",
+        description:
+            "Checks that every duration in VirtualService, DestinationRule, Sidecar, RequestAuthentication and Telemetry is a valid duration of at least 1ms.",
         enforcementLevel: "mandatory",
         kinds: Object.keys(DURATION_FIELDS),
         check: (o, _cfg, report) => {
@@ -86,7 +97,9 @@ export function durationMinimum(): ResourceValidationPolicy {
                     report(`${ref(o)}: ${path} is ${JSON.stringify(v)}, not a duration such as "5s" or "250ms"; the API server rejects the object.`);
                 } else if (ns < MS) {
                     const hint = path.endsWith(".timeout") ? " To disable a timeout, omit the field instead." : "";
-                    report(`${ref(o)}: ${path} is ${text}${formatDuration(ns) === text ? "" : ` (${formatDuration(ns)})`}, below the 1ms minimum; the API server rejects the object, so the whole change fails to apply.${hint}`);
+                    report(
+                        `${ref(o)}: ${path} is ${text}${formatDuration(ns) === text ? "" : ` (${formatDuration(ns)})`}, below the 1ms minimum; the API server rejects the object, so the whole change fails to apply.${hint}`,
+                    );
                 }
             });
         },

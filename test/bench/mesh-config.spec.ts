@@ -50,7 +50,14 @@ describe("bench: the mesh it measures", () => {
     it("refuses a config the language host could not pass in PULUMI_CONFIG", () => {
         const big = { "istio-mesh:filler": "x".repeat(ENV_STRING_LIMIT) };
         assert.throws(
-            () => previewCommand({ projectDir: path.resolve(__dirname, "../.."), runtime: { typescript: false, main: "pulumi-main.js", nodeargs: [] }, project: "istio-mesh", stack: "bench", config: big }),
+            () =>
+                previewCommand({
+                    projectDir: path.resolve(__dirname, "../.."),
+                    runtime: { typescript: false, main: "pulumi-main.js", nodeargs: [] },
+                    project: "istio-mesh",
+                    stack: "bench",
+                    config: big,
+                }),
             { message: "bench: the stack config is 128 KiB, over the 128 KiB PULUMI_CONFIG can hold" },
         );
     });

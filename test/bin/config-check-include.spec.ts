@@ -29,7 +29,10 @@ describe("npm run config:check with istio-mesh:include", function () {
 
     /** Runs `npm run config:check` the way a user does, on stack files of a project. */
     function check(...files: string[]): { status: number | null; stdout: string; stderr: string } {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", ...files], { cwd: REPO_ROOT, encoding: "utf8" });
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", ...files], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+        });
         return { status: run.status, stdout: run.stdout, stderr: run.stderr };
     }
 
@@ -60,7 +63,11 @@ describe("npm run config:check with istio-mesh:include", function () {
     });
 
     it("exits 1 for an unknown top-level key of an included file, and checks the next stack file", () => {
-        const dir = project({ "Pulumi.dev.yaml": STACK, "Pulumi.prod.yaml": "config:\n  istio-mesh:mtls: STRICT\n", "mesh/team-a.yaml": "namespace:\n  billing: {}\n" });
+        const dir = project({
+            "Pulumi.dev.yaml": STACK,
+            "Pulumi.prod.yaml": "config:\n  istio-mesh:mtls: STRICT\n",
+            "mesh/team-a.yaml": "namespace:\n  billing: {}\n",
+        });
         assert.deepStrictEqual(check(path.join(dir, "Pulumi.dev.yaml"), path.join(dir, "Pulumi.prod.yaml")), {
             status: 1,
             stdout:
@@ -72,11 +79,18 @@ describe("npm run config:check with istio-mesh:include", function () {
 
     it("exits 2 naming the file, line and column of a YAML error in an included file", () => {
         const dir = project({ "Pulumi.dev.yaml": STACK, "mesh/team-a.yaml": "namespaces:\n  billing: {}\n  billing: {}\n" });
-        assert.deepStrictEqual(check(path.join(dir, "Pulumi.dev.yaml")), { status: 2, stdout: "", stderr: `${dir}/mesh/team-a.yaml:3:3: duplicate key "billing": a key may appear once in a map\n` });
+        assert.deepStrictEqual(check(path.join(dir, "Pulumi.dev.yaml")), {
+            status: 2,
+            stdout: "",
+            stderr: `${dir}/mesh/team-a.yaml:3:3: duplicate key "billing": a key may appear once in a map\n`,
+        });
     });
 
     it("exits 2 naming the stack file's line of an include path that does not exist", () => {
-        const dir = project({ "Pulumi.dev.yaml": "config:\n  istio-mesh:include:\n    - mesh/team-a.yaml\n    - mesh/nope\n", "mesh/team-a.yaml": "namespaces: {}\n" });
+        const dir = project({
+            "Pulumi.dev.yaml": "config:\n  istio-mesh:include:\n    - mesh/team-a.yaml\n    - mesh/nope\n",
+            "mesh/team-a.yaml": "namespaces: {}\n",
+        });
         const file = path.join(dir, "Pulumi.dev.yaml");
         assert.deepStrictEqual(check(file), {
             status: 2,

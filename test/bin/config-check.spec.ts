@@ -67,10 +67,7 @@ describe("npm run config:check", function () {
 
     it("exits 2 naming the line and the key of a duplicated key", () => {
         const r = check("config:\n  istio-mesh:outboundTraffic: ALLOW_ANY\n  istio-mesh:outboundTraffic: REGISTRY_ONLY\n");
-        assert.deepStrictEqual(
-            [r.status, r.stderr],
-            [2, `${r.file}:3:3: duplicate key "istio-mesh:outboundTraffic": a key may appear once in a map\n`],
-        );
+        assert.deepStrictEqual([r.status, r.stderr], [2, `${r.file}:3:3: duplicate key "istio-mesh:outboundTraffic": a key may appear once in a map\n`]);
     });
 
     it("exits 1 for a chartDir that does not exist", () => {
@@ -131,9 +128,18 @@ describe("npm run config:check", function () {
     });
 
     it("lists the secrets prod's file lacks on stderr, and still calls it valid", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", "Pulumi.prod.yaml"], { cwd: REPO_ROOT, encoding: "utf8" });
+        const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "bin/config-check.ts", "Pulumi.prod.yaml"], {
+            cwd: REPO_ROOT,
+            encoding: "utf8",
+        });
         assert.deepStrictEqual(
-            [run.status, run.stderr.split("\n").map((l) => /^(Pulumi\.prod\.yaml: needs secret istio-mesh:\w+) before pulumi preview: /.exec(l)?.[1]).filter(Boolean)],
+            [
+                run.status,
+                run.stderr
+                    .split("\n")
+                    .map((l) => /^(Pulumi\.prod\.yaml: needs secret istio-mesh:\w+) before pulumi preview: /.exec(l)?.[1])
+                    .filter(Boolean),
+            ],
             [0, ["Pulumi.prod.yaml: needs secret istio-mesh:kialiOidcClientSecret", "Pulumi.prod.yaml: needs secret istio-mesh:registryPullSecret"]],
         );
     });

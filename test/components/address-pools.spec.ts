@@ -12,9 +12,15 @@ const BASE = {
 describe("AddressPools", () => {
     describe("manifests", () => {
         it("announces an L2 pool with an L2Advertisement", () =>
-            assert.deepStrictEqual(poolManifests(POOL, "metallb-system").map((m) => m.kind), ["IPAddressPool", "L2Advertisement"]));
+            assert.deepStrictEqual(
+                poolManifests(POOL, "metallb-system").map((m) => m.kind),
+                ["IPAddressPool", "L2Advertisement"],
+            ));
         it("announces a BGP pool with a BGPAdvertisement", () =>
-            assert.deepStrictEqual(poolManifests({ ...POOL, advertisement: "bgp" }, "metallb-system").map((m) => m.kind), ["IPAddressPool", "BGPAdvertisement"]));
+            assert.deepStrictEqual(
+                poolManifests({ ...POOL, advertisement: "bgp" }, "metallb-system").map((m) => m.kind),
+                ["IPAddressPool", "BGPAdvertisement"],
+            ));
         it("announces from every speaker without a node selector", () =>
             assert.deepStrictEqual(poolManifests(POOL, "metallb-system")[1].spec, { ipAddressPools: ["ingress"] }));
         it("announces only from the selected nodes", () =>
@@ -23,7 +29,10 @@ describe("AddressPools", () => {
                 nodeSelectors: [{ matchLabels: { "node-role.kubernetes.io/edge": "" } }],
             }));
         it("announces nothing for advertisement none", () =>
-            assert.deepStrictEqual(poolManifests({ ...POOL, advertisement: "none" }, "metallb-system").map((m) => m.kind), ["IPAddressPool"]));
+            assert.deepStrictEqual(
+                poolManifests({ ...POOL, advertisement: "none" }, "metallb-system").map((m) => m.kind),
+                ["IPAddressPool"],
+            ));
     });
 
     describe("in a MetalLB stack", () => {
@@ -58,7 +67,10 @@ describe("AddressPools", () => {
         it("creates nothing with kube-vip and pins the address with kube-vip's annotation", async () => {
             const stack = await runProgram({ ...BASE, cluster: { ...BASE.cluster, loadBalancer: "kube-vip" } });
             assert.deepStrictEqual(
-                [stack.ofType("kubernetes:metallb.io/v1beta1:IPAddressPool").length, stack.get("kubernetes:helm.sh/v4:Chart", "ingress-external-chart").inputs.values.service.annotations],
+                [
+                    stack.ofType("kubernetes:metallb.io/v1beta1:IPAddressPool").length,
+                    stack.get("kubernetes:helm.sh/v4:Chart", "ingress-external-chart").inputs.values.service.annotations,
+                ],
                 [0, { "kube-vip.io/loadbalancerIPs": "10.0.10.50" }],
             );
         });

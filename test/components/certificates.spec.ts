@@ -54,7 +54,10 @@ describe("Certificates", () => {
             const carriers = stack.resources.filter((r) => JSON.stringify(r.wire).includes(key));
             assert.deepStrictEqual(
                 carriers.map((r) => [r.name, secretPaths(r.wire).length > 0]),
-                [["ingress-certificates-internal-ca-cert", true], ["ingress-certificates-internal-ca-secret", true]],
+                [
+                    ["ingress-certificates-internal-ca-cert", true],
+                    ["ingress-certificates-internal-ca-secret", true],
+                ],
             );
         });
         it("creates the ClusterIssuer only after its CA Secret", () =>
@@ -93,7 +96,8 @@ describe("Certificates", () => {
                 (stack.outputs.ingress as { internalCaCertPem: string }).internalCaCertPem,
                 "-----BEGIN CERTIFICATE-----\nmock-ingress-certificates-internal-ca-cert\n-----END CERTIFICATE-----\n",
             ));
-        it("exports the issuers", () => assert.deepStrictEqual((stack.outputs.ingress as { issuers: string[] }).issuers, ["letsencrypt-staging", "istio-mesh-internal-ca"]));
+        it("exports the issuers", () =>
+            assert.deepStrictEqual((stack.outputs.ingress as { issuers: string[] }).issuers, ["letsencrypt-staging", "istio-mesh-internal-ca"]));
     });
 
     describe("in the prod stack", () => {
@@ -151,9 +155,11 @@ describe("Certificates", () => {
         before(async () => {
             stack = await runProgram({ ...BASE, gateways: { external: BASE.gateways.external } });
         });
-        it("creates no internal CA", () => assert.strictEqual(stack.find("tls:index/privateKey:PrivateKey", "ingress-certificates-internal-ca-key"), undefined));
+        it("creates no internal CA", () =>
+            assert.strictEqual(stack.find("tls:index/privateKey:PrivateKey", "ingress-certificates-internal-ca-key"), undefined));
         it("exports no internal CA certificate", () => assert.strictEqual("internalCaCertPem" in (stack.outputs.ingress as object), false));
-        it("creates no internal CA issuer", () => assert.strictEqual(stack.find("kubernetes:cert-manager.io/v1:ClusterIssuer", "ingress-certificates-internal-ca-issuer"), undefined));
+        it("creates no internal CA issuer", () =>
+            assert.strictEqual(stack.find("kubernetes:cert-manager.io/v1:ClusterIssuer", "ingress-certificates-internal-ca-issuer"), undefined));
     });
 
     describe("with an internally signed external gateway", () => {

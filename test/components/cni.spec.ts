@@ -40,9 +40,13 @@ describe("IstioCni", () => {
                 ],
             ));
         it("points the agent at kubeadm's directories, chained", () =>
-            assert.deepStrictEqual([agent().values.cniBinDir, agent().values.cniConfDir, agent().values.chained, agent().values.provider], ["/opt/cni/bin", "/etc/cni/net.d", true, "default"]));
+            assert.deepStrictEqual(
+                [agent().values.cniBinDir, agent().values.cniConfDir, agent().values.chained, agent().values.provider],
+                ["/opt/cni/bin", "/etc/cni/net.d", true, "default"],
+            ));
         it("tolerates every taint, so the agent runs on every node", () => assert.deepStrictEqual(agent().values.tolerations, [{ operator: "Exists" }]));
-        it("turns the injector's CNI path on in istiod", () => assert.deepStrictEqual(stack.get(CHART, "mesh-istiod").inputs.values.cni, { enabled: true, provider: "default" }));
+        it("turns the injector's CNI path on in istiod", () =>
+            assert.deepStrictEqual(stack.get(CHART, "mesh-istiod").inputs.values.cni, { enabled: true, provider: "default" }));
         it("gives the proxies the runtime's default seccomp profile", () =>
             assert.deepStrictEqual(stack.get(CHART, "mesh-istiod").inputs.values.global.proxy, { seccompProfile: { type: "RuntimeDefault" } }));
     });
@@ -90,14 +94,18 @@ describe("IstioCni", () => {
                 { istio: { hub: "harbor.example.com/istio", imagePullSecrets: ["harbor-pull"] }, registryPullSecret: `{"auths":{}}` },
                 { secretKeys: ["registryPullSecret"] },
             );
-            assert.deepStrictEqual(stack.get(CHART, "mesh-cni-agent").inputs.values.global, { hub: "harbor.example.com/istio", imagePullSecrets: ["harbor-pull"] });
+            assert.deepStrictEqual(stack.get(CHART, "mesh-cni-agent").inputs.values.global, {
+                hub: "harbor.example.com/istio",
+                imagePullSecrets: ["harbor-pull"],
+            });
         });
         it("uses k3s's directories", async () => {
             const v = (await runProgram({ istio: { cni: { distribution: "k3s" } } })).get(CHART, "mesh-cni-agent").inputs.values;
             assert.deepStrictEqual([v.cniBinDir, v.cniConfDir], ["/var/lib/rancher/k3s/data/cni", "/var/lib/rancher/k3s/agent/etc/cni/net.d"]);
         });
         it("merges raw chart values last", async () => {
-            const v = (await runProgram({ istio: { cni: { values: { seLinuxOptions: { type: "spc_t" }, tolerations: [] } } } })).get(CHART, "mesh-cni-agent").inputs.values;
+            const v = (await runProgram({ istio: { cni: { values: { seLinuxOptions: { type: "spc_t" }, tolerations: [] } } } })).get(CHART, "mesh-cni-agent")
+                .inputs.values;
             assert.deepStrictEqual([v.seLinuxOptions, v.tolerations], [{ type: "spc_t" }, []]);
         });
         it("never sets _internal_defaults_do_not_set", () =>
@@ -114,7 +122,10 @@ describe("IstioCni", () => {
             ));
         it("registers the chart under its own name", async () => {
             const registered = await direct(() => new IstioCni("cni", { istio: parseMeshConfig({}).istio, cni: parseMeshConfig({}).istio.cni }));
-            assert.deepStrictEqual(registered.map((r) => `${r.type}::${r.name}`), ["istio-mesh:mesh:IstioCni::cni", "kubernetes:helm.sh/v4:Chart::cni-agent"]);
+            assert.deepStrictEqual(
+                registered.map((r) => `${r.type}::${r.name}`),
+                ["istio-mesh:mesh:IstioCni::cni", "kubernetes:helm.sh/v4:Chart::cni-agent"],
+            );
         });
     });
 
@@ -135,11 +146,15 @@ describe("IstioCni", () => {
     describe("mesh namespaces", () => {
         it("enforce baseline by default", async () => {
             const stack = await runProgram({ namespaces: { shop: {} } });
-            assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata.labels["pod-security.kubernetes.io/enforce"], "baseline");
+            assert.strictEqual(
+                stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata.labels["pod-security.kubernetes.io/enforce"],
+                "baseline",
+            );
         });
         it("enforce restricted when a namespace asks", async () => {
             const stack = await runProgram({ namespaces: { shop: { podSecurity: "restricted" }, web: {} } });
-            const level = (ns: string) => stack.get("kubernetes:core/v1:Namespace", `${ns}-namespace`).inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
+            const level = (ns: string) =>
+                stack.get("kubernetes:core/v1:Namespace", `${ns}-namespace`).inputs.metadata.labels["pod-security.kubernetes.io/enforce"];
             assert.deepStrictEqual([level("shop"), level("web")], ["restricted", "baseline"]);
         });
         it("wait for the agent through the control plane", async () => {
@@ -154,35 +169,62 @@ describe("IstioCni", () => {
             assert.deepStrictEqual(cniIstiodValues({ enabled: true, chained: false }).cni, { enabled: true, provider: "multus" }));
         it("merge under the user's raw istiod values", () => {
             const cfg = parseMeshConfig({ controlPlane: { values: { cni: { enabled: false } } } });
-            const v = istiodValues({ namespace: "istio-system", imagePullSecrets: [], controlPlane: cfg.controlPlane, mesh: { trustDomain: "cluster.local", outboundTraffic: "ALLOW_ANY", extensionProviders: [] }, cni: cfg.istio.cni });
+            const v = istiodValues({
+                namespace: "istio-system",
+                imagePullSecrets: [],
+                controlPlane: cfg.controlPlane,
+                mesh: { trustDomain: "cluster.local", outboundTraffic: "ALLOW_ANY", extensionProviders: [] },
+                cni: cfg.istio.cni,
+            });
             assert.deepStrictEqual(v.cni, { enabled: false, provider: "default" });
         });
         it("keep the global values istiod already has", () => {
             const cfg = parseMeshConfig({ istio: { hub: "harbor.example.com/istio" } });
-            const v = istiodValues({ namespace: "istio-system", hub: "harbor.example.com/istio", imagePullSecrets: [], controlPlane: cfg.controlPlane, mesh: { trustDomain: "cluster.local", outboundTraffic: "ALLOW_ANY", extensionProviders: [] }, cni: cfg.istio.cni });
-            assert.deepStrictEqual([(v.global as Record<string, unknown>).hub, (v.global as Record<string, unknown>).istioNamespace], ["harbor.example.com/istio", "istio-system"]);
+            const v = istiodValues({
+                namespace: "istio-system",
+                hub: "harbor.example.com/istio",
+                imagePullSecrets: [],
+                controlPlane: cfg.controlPlane,
+                mesh: { trustDomain: "cluster.local", outboundTraffic: "ALLOW_ANY", extensionProviders: [] },
+                cni: cfg.istio.cni,
+            });
+            assert.deepStrictEqual(
+                [(v.global as Record<string, unknown>).hub, (v.global as Record<string, unknown>).istioNamespace],
+                ["harbor.example.com/istio", "istio-system"],
+            );
         });
     });
 
     // The engine renders the charts; these read the pinned templates so the values above mean what they claim.
-    for (const version of ["1.30.3", "1.29.6"]) describe(`against the pinned ${version} charts`, () => {
-        const read = (file: string) => fs.readFileSync(path.join(SHARED_CHARTS, version, file), "utf8");
-        it("the DaemonSet runs at system-node-critical priority", () => assert.match(read("cni/templates/daemonset.yaml"), /^\s+priorityClassName: system-node-critical$/m));
-        it("the DaemonSet takes its tolerations and directories from the values set", () => {
-            const t = read("cni/templates/daemonset.yaml");
-            assert.deepStrictEqual(["with .Values.tolerations", "$detectedBinDir = .Values.cniBinDir", "path: {{ .Values.cniConfDir }}"].map((s) => t.includes(s)), [true, true, true]);
+    for (const version of ["1.30.3", "1.29.6"])
+        describe(`against the pinned ${version} charts`, () => {
+            const read = (file: string) => fs.readFileSync(path.join(SHARED_CHARTS, version, file), "utf8");
+            it("the DaemonSet runs at system-node-critical priority", () =>
+                assert.match(read("cni/templates/daemonset.yaml"), /^\s+priorityClassName: system-node-critical$/m));
+            it("the DaemonSet takes its tolerations and directories from the values set", () => {
+                const t = read("cni/templates/daemonset.yaml");
+                assert.deepStrictEqual(
+                    ["with .Values.tolerations", "$detectedBinDir = .Values.cniBinDir", "path: {{ .Values.cniConfDir }}"].map((s) => t.includes(s)),
+                    [true, true, true],
+                );
+            });
+            it("the chart reads chained and provider", () => {
+                const values = read("cni/values.yaml");
+                assert.deepStrictEqual([/^\s+chained: true$/m.test(values), /^\s+provider: "default"$/m.test(values)], [true, true]);
+            });
+            it("istiod hands its top-level cni values to the injector as pilot.cni", () =>
+                assert.ok(read("istiod/templates/istiod-injector-configmap.yaml").includes(`$pilotVals := pick .Values "cni" "env"`)));
+            it("the injector swaps istio-init for istio-validation on pilot.cni.enabled", () =>
+                assert.match(
+                    read("istiod/files/injection-template.yaml"),
+                    /\{\{ if \.Values\.pilot\.cni\.enabled -\}\}\n\s+- name: istio-validation\n\s+\{\{ else -\}\}\n\s+- name: istio-init/,
+                ));
+            it("the injector drops NET_ADMIN and NET_RAW on pilot.cni.enabled", () =>
+                assert.match(
+                    read("istiod/files/injection-template.yaml"),
+                    /\{\{- if not \.Values\.pilot\.cni\.enabled \}\}\n\s+add:\n\s+- NET_ADMIN\n\s+- NET_RAW/,
+                ));
+            it("the proxies read global.proxy.seccompProfile", () =>
+                assert.ok(read("istiod/files/injection-template.yaml").includes("toYaml .Values.global.proxy.seccompProfile")));
         });
-        it("the chart reads chained and provider", () => {
-            const values = read("cni/values.yaml");
-            assert.deepStrictEqual([/^\s+chained: true$/m.test(values), /^\s+provider: "default"$/m.test(values)], [true, true]);
-        });
-        it("istiod hands its top-level cni values to the injector as pilot.cni", () =>
-            assert.ok(read("istiod/templates/istiod-injector-configmap.yaml").includes(`$pilotVals := pick .Values "cni" "env"`)));
-        it("the injector swaps istio-init for istio-validation on pilot.cni.enabled", () =>
-            assert.match(read("istiod/files/injection-template.yaml"), /\{\{ if \.Values\.pilot\.cni\.enabled -\}\}\n\s+- name: istio-validation\n\s+\{\{ else -\}\}\n\s+- name: istio-init/));
-        it("the injector drops NET_ADMIN and NET_RAW on pilot.cni.enabled", () =>
-            assert.match(read("istiod/files/injection-template.yaml"), /\{\{- if not \.Values\.pilot\.cni\.enabled \}\}\n\s+add:\n\s+- NET_ADMIN\n\s+- NET_RAW/));
-        it("the proxies read global.proxy.seccompProfile", () =>
-            assert.ok(read("istiod/files/injection-template.yaml").includes("toYaml .Values.global.proxy.seccompProfile")));
-    });
 });

@@ -16,7 +16,12 @@ const urnOf = (name: string) => `${CP}$kubernetes:helm.sh/v4:Chart::${name}`;
 function istiods(stack: Stack): Record<string, { release: string; version: string; tags?: string[]; prefix?: string }> {
     const out: Record<string, { release: string; version: string; tags?: string[]; prefix?: string }> = {};
     for (const c of stack.ofType(CHART).filter((r) => r.name.startsWith("mesh-istiod"))) {
-        out[c.name] = { release: c.inputs.name, version: c.inputs.chart.split("/").slice(-2)[0], tags: c.inputs.values.revisionTags, prefix: c.inputs.resourcePrefix };
+        out[c.name] = {
+            release: c.inputs.name,
+            version: c.inputs.chart.split("/").slice(-2)[0],
+            tags: c.inputs.values.revisionTags,
+            prefix: c.inputs.resourcePrefix,
+        };
     }
     return out;
 }
@@ -43,7 +48,10 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
     describe("step 1: the revisions form", () => {
         it("renames the istiod chart with an alias to its old URN, so nothing is replaced", () => {
             const c = stacks[1].get(CHART, "mesh-istiod-1-29-6");
-            assert.deepStrictEqual(c.aliases.map((a) => [a.spec.name, a.spec.parenturn]), [["mesh-istiod", CP + "::mesh"]]);
+            assert.deepStrictEqual(
+                c.aliases.map((a) => [a.spec.name, a.spec.parenturn]),
+                [["mesh-istiod", CP + "::mesh"]],
+            );
         });
         it("keeps the rendered objects' names: their prefix is the old chart name", () =>
             assert.strictEqual(stacks[1].get(CHART, "mesh-istiod-1-29-6").inputs.resourcePrefix, "mesh-istiod"));
@@ -53,7 +61,11 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
             assert.deepStrictEqual({ ...after, resourcePrefix: undefined }, { ...before, resourcePrefix: undefined });
         });
         it("changes no other resource", () => {
-            const urns = (s: Stack) => s.resources.map((r) => r.urn).filter((u) => !u.includes("Chart::mesh-istiod")).sort();
+            const urns = (s: Stack) =>
+                s.resources
+                    .map((r) => r.urn)
+                    .filter((u) => !u.includes("Chart::mesh-istiod"))
+                    .sort();
             assert.deepStrictEqual(urns(stacks[1]), urns(stacks[0]));
         });
         it("keeps every namespace's label", () => assert.deepStrictEqual(labelOf(stacks[1], "customer-apps")["istio.io/rev"], "1-29-6"));
@@ -62,7 +74,10 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
     describe("step 2: the stable tag", () => {
         it("renders the tag with the 1-29-6 release", () => assert.deepStrictEqual(istiods(stacks[2])["mesh-istiod-1-29-6"].tags, ["prod-stable"]));
         it("enrols namespaces by the tag", () =>
-            assert.deepStrictEqual([labelOf(stacks[2], "customer-apps")["istio.io/rev"], labelOf(stacks[2], "legacy-apps")["istio.io/rev"]], ["prod-stable", "prod-stable"]));
+            assert.deepStrictEqual(
+                [labelOf(stacks[2], "customer-apps")["istio.io/rev"], labelOf(stacks[2], "legacy-apps")["istio.io/rev"]],
+                ["prod-stable", "prod-stable"],
+            ));
         it("points the gateway at the tag", () => assert.strictEqual(gatewayChart(stacks[2]).inputs.values.revision, "prod-stable"));
     });
 
@@ -76,7 +91,10 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
             assert.deepStrictEqual(stacks[3].get(CHART, "mesh-istiod-1-29-6").inputs, stacks[2].get(CHART, "mesh-istiod-1-29-6").inputs));
         it("keeps every resource of step 2 under its URN", () => {
             const now = new Set(stacks[3].resources.map((r) => r.urn));
-            assert.deepStrictEqual(stacks[2].resources.map((r) => r.urn).filter((u) => !now.has(u)), []);
+            assert.deepStrictEqual(
+                stacks[2].resources.map((r) => r.urn).filter((u) => !now.has(u)),
+                [],
+            );
         });
         it("takes the CRDs from the newest revision's base chart, under the same URN", () => {
             const base = stacks[3].get(CHART, "mesh-base");
@@ -86,7 +104,8 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
             const crd = applyTransforms(stacks[3].get(CHART, "mesh-base").transforms, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");
             assert.strictEqual(crd?.retainOnDelete, true);
         });
-        it("keeps the default validator on the stable revision", () => assert.strictEqual(stacks[3].get(CHART, "mesh-base").inputs.values.defaultRevision, "1-29-6"));
+        it("keeps the default validator on the stable revision", () =>
+            assert.strictEqual(stacks[3].get(CHART, "mesh-base").inputs.values.defaultRevision, "1-29-6"));
         it("gives both revisions' webhooks the same drift handling, so a second preview is clean", () => {
             const mwc = "kubernetes:admissionregistration.k8s.io/v1:MutatingWebhookConfiguration";
             assert.deepStrictEqual(
@@ -99,7 +118,10 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
 
     describe("step 4: one namespace on the canary", () => {
         it("relabels only that namespace", () =>
-            assert.deepStrictEqual([labelOf(stacks[4], "customer-apps")["istio.io/rev"], labelOf(stacks[4], "legacy-apps")["istio.io/rev"]], ["prod-canary", "prod-stable"]));
+            assert.deepStrictEqual(
+                [labelOf(stacks[4], "customer-apps")["istio.io/rev"], labelOf(stacks[4], "legacy-apps")["istio.io/rev"]],
+                ["prod-canary", "prod-stable"],
+            ));
         it("leaves both control planes as they were", () => assert.deepStrictEqual(istiods(stacks[4]), istiods(stacks[3])));
         it("exports each namespace's tag and revision", () =>
             assert.deepStrictEqual((stacks[4].outputs.istio as { namespaces: unknown }).namespaces, {
@@ -110,11 +132,18 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
 
     describe("step 5: the stable tag moved", () => {
         it("renders both tags with the new release, none with the old", () =>
-            assert.deepStrictEqual([istiods(stacks[5])["mesh-istiod-1-29-6"].tags, istiods(stacks[5])["mesh-istiod-1-30-3"].tags], [undefined, ["prod-canary", "prod-stable"]]));
+            assert.deepStrictEqual(
+                [istiods(stacks[5])["mesh-istiod-1-29-6"].tags, istiods(stacks[5])["mesh-istiod-1-30-3"].tags],
+                [undefined, ["prod-canary", "prod-stable"]],
+            ));
         it("keeps the tag webhook's URN: every release renders under the same prefix", () =>
-            assert.deepStrictEqual(Object.values(istiods(stacks[5])).map((c) => c.prefix), ["mesh-istiod", "mesh-istiod"]));
+            assert.deepStrictEqual(
+                Object.values(istiods(stacks[5])).map((c) => c.prefix),
+                ["mesh-istiod", "mesh-istiod"],
+            ));
         it("relabels no namespace: the tag moved under them", () => assert.strictEqual(labelOf(stacks[5], "legacy-apps")["istio.io/rev"], "prod-stable"));
-        it("moves the default validator with the stable tag", () => assert.strictEqual(stacks[5].get(CHART, "mesh-base").inputs.values.defaultRevision, "1-30-3"));
+        it("moves the default validator with the stable tag", () =>
+            assert.strictEqual(stacks[5].get(CHART, "mesh-base").inputs.values.defaultRevision, "1-30-3"));
         it("upgrades the gateway chart in place, with the tag", () => assert.match(gatewayChart(stacks[5]).inputs.chart, /1\.30\.3\/gateway$/));
         it("keeps the old istiod's URN and release", () => assert.strictEqual(stacks[5].get(CHART, "mesh-istiod-1-29-6").inputs.name, "istiod-1-29-6"));
     });

@@ -21,20 +21,27 @@ describe("ControlPlane", () => {
             assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "mesh-namespace").inputs.metadata.name, "istio-system"));
         it("installs the base chart from Istio's repository, pinned", () => {
             const base = stack.get(CHART, "mesh-base").inputs;
-            assert.deepStrictEqual([base.chart, base.version, base.repositoryOpts.repo], ["base", "1.30.3", "https://istio-release.storage.googleapis.com/charts"]);
+            assert.deepStrictEqual(
+                [base.chart, base.version, base.repositoryOpts.repo],
+                ["base", "1.30.3", "https://istio-release.storage.googleapis.com/charts"],
+            );
         });
         it("installs istiod from the same repository and version", () => {
             const istiod = stack.get(CHART, "mesh-istiod").inputs;
-            assert.deepStrictEqual([istiod.chart, istiod.version, istiod.repositoryOpts.repo], ["istiod", "1.30.3", "https://istio-release.storage.googleapis.com/charts"]);
+            assert.deepStrictEqual(
+                [istiod.chart, istiod.version, istiod.repositoryOpts.repo],
+                ["istiod", "1.30.3", "https://istio-release.storage.googleapis.com/charts"],
+            );
         });
         it("installs both charts into istio-system", () =>
-            assert.deepStrictEqual([stack.get(CHART, "mesh-base").inputs.namespace, stack.get(CHART, "mesh-istiod").inputs.namespace], ["istio-system", "istio-system"]));
+            assert.deepStrictEqual(
+                [stack.get(CHART, "mesh-base").inputs.namespace, stack.get(CHART, "mesh-istiod").inputs.namespace],
+                ["istio-system", "istio-system"],
+            ));
         it("names the releases istio-base and istiod", () =>
             assert.deepStrictEqual([stack.get(CHART, "mesh-base").inputs.name, stack.get(CHART, "mesh-istiod").inputs.name], ["istio-base", "istiod"]));
-        it("installs base only after the namespace", () =>
-            assert.deepStrictEqual(stack.dependencyNames(stack.get(CHART, "mesh-base")), ["mesh-namespace"]));
-        it("installs istiod strictly after base", () =>
-            assert.ok(stack.dependencyNames(stack.get(CHART, "mesh-istiod")).includes("mesh-base")));
+        it("installs base only after the namespace", () => assert.deepStrictEqual(stack.dependencyNames(stack.get(CHART, "mesh-base")), ["mesh-namespace"]));
+        it("installs istiod strictly after base", () => assert.ok(stack.dependencyNames(stack.get(CHART, "mesh-istiod")).includes("mesh-base")));
         it("creates no CA without pluginCa", () => assert.strictEqual(stack.ofType("istio-mesh:mesh:PluginCa").length, 0));
         it("does not protect the namespace", () => assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "mesh-namespace").protect, false));
         it("parents every child to the component", () => {
@@ -85,11 +92,17 @@ describe("ControlPlane", () => {
         it("pulls from an OCI mirror by chart path and version", async () => {
             const stack = await runProgram({ istio: { chartRepo: "oci://harbor.example.com/istio-charts" } });
             const istiod = stack.get(CHART, "mesh-istiod").inputs;
-            assert.deepStrictEqual([istiod.chart, istiod.version, istiod.repositoryOpts], ["oci://harbor.example.com/istio-charts/istiod", "1.30.3", undefined]);
+            assert.deepStrictEqual(
+                [istiod.chart, istiod.version, istiod.repositoryOpts],
+                ["oci://harbor.example.com/istio-charts/istiod", "1.30.3", undefined],
+            );
         });
         it("reads local charts from the configured directory", async () => {
             const stack = await runProgram({ istio: { chartDir: "../shared/istio-charts/1.30.3" } });
-            assert.deepStrictEqual(["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.chart), ["../shared/istio-charts/1.30.3/base", "../shared/istio-charts/1.30.3/istiod"]);
+            assert.deepStrictEqual(
+                ["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.chart),
+                ["../shared/istio-charts/1.30.3/base", "../shared/istio-charts/1.30.3/istiod"],
+            );
         });
     });
 
@@ -99,8 +112,14 @@ describe("ControlPlane", () => {
             assert.deepStrictEqual([values.hub, values.global.hub], ["harbor.example.com/istio", "harbor.example.com/istio"]);
         });
         it("passes image pull secrets to both charts", async () => {
-            const stack = await runProgram({ istio: { imagePullSecrets: ["harbor-pull"] }, registryPullSecret: `{"auths":{}}` }, { secretKeys: ["registryPullSecret"] });
-            assert.deepStrictEqual(["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.values.global.imagePullSecrets), [["harbor-pull"], ["harbor-pull"]]);
+            const stack = await runProgram(
+                { istio: { imagePullSecrets: ["harbor-pull"] }, registryPullSecret: `{"auths":{}}` },
+                { secretKeys: ["registryPullSecret"] },
+            );
+            assert.deepStrictEqual(
+                ["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.values.global.imagePullSecrets),
+                [["harbor-pull"], ["harbor-pull"]],
+            );
         });
     });
 
@@ -140,7 +159,9 @@ describe("ControlPlane", () => {
         it("sends the secret's data as a Pulumi secret", () =>
             assert.deepStrictEqual(secretPaths(stack.get("kubernetes:core/v1:Secret", "mesh-ca-cacerts").wire), ["stringData"]));
         it("signs the intermediate with the root's key, passed as a secret", () =>
-            assert.deepStrictEqual(secretPaths(stack.get("tls:index/locallySignedCert:LocallySignedCert", "mesh-ca-intermediate-cert").wire), ["caPrivateKeyPem"]));
+            assert.deepStrictEqual(secretPaths(stack.get("tls:index/locallySignedCert:LocallySignedCert", "mesh-ca-intermediate-cert").wire), [
+                "caPrivateKeyPem",
+            ]));
         it("makes the root a 10-year CA", () => {
             const root = stack.get("tls:index/selfSignedCert:SelfSignedCert", "mesh-ca-root-cert").inputs;
             assert.deepStrictEqual([root.isCaCertificate, root.validityPeriodHours, root.subject.commonName], [true, 87600, "Root CA prod.example.com"]);
@@ -150,10 +171,13 @@ describe("ControlPlane", () => {
             assert.deepStrictEqual([cert.validityPeriodHours, cert.earlyRenewalHours], [17520, 720]);
         });
         it("uses 4096-bit RSA keys", () =>
-            assert.deepStrictEqual(stack.ofType("tls:index/privateKey:PrivateKey").map((k) => [k.inputs.algorithm, k.inputs.rsaBits]), [
-                ["RSA", 4096],
-                ["RSA", 4096],
-            ]));
+            assert.deepStrictEqual(
+                stack.ofType("tls:index/privateKey:PrivateKey").map((k) => [k.inputs.algorithm, k.inputs.rsaBits]),
+                [
+                    ["RSA", 4096],
+                    ["RSA", 4096],
+                ],
+            ));
         it("starts istiod only after the cacerts secret exists", () =>
             assert.ok(stack.dependencyNames(stack.get(CHART, "mesh-istiod")).includes("mesh-ca-cacerts")));
         it("exports the root certificate", () => assert.match(String(stack.outputs.meshRootCertPem), /mock-mesh-ca-root-cert/));
@@ -182,8 +206,7 @@ describe("ControlPlane", () => {
                 retainOnDelete: true,
                 protect: false,
             }));
-        it("leaves other rendered objects alone", () =>
-            assert.strictEqual(transformOf(retainCrds(true), "kubernetes:apps/v1:Deployment"), undefined));
+        it("leaves other rendered objects alone", () => assert.strictEqual(transformOf(retainCrds(true), "kubernetes:apps/v1:Deployment"), undefined));
         it("ignores istiod's run-time changes to validating webhooks", () =>
             assert.deepStrictEqual(
                 transformOf(ignoreWebhookRuntimeFields, "kubernetes:admissionregistration.k8s.io/v1:ValidatingWebhookConfiguration")?.opts?.ignoreChanges,

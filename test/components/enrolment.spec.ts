@@ -2,12 +2,20 @@ import * as assert from "assert";
 import { enrolmentChanges, previousLabels, restartCommand, selfReferenceName, verifyCommand } from "../../components/enrolment.values";
 import { runProgram } from "../mocks";
 
-const change = (namespace: string, from: string | null, to: string | null) => ({ namespace, from, to, restart: restartCommand(namespace), verify: verifyCommand(namespace) });
+const change = (namespace: string, from: string | null, to: string | null) => ({
+    namespace,
+    from,
+    to,
+    restart: restartCommand(namespace),
+    verify: verifyCommand(namespace),
+});
 
 describe("enrolment changes", () => {
     describe("the diff", () => {
         it("lists every namespace as enrolled on the first update", () =>
-            assert.deepStrictEqual(enrolmentChanges(undefined, { shop: "istio-injection=enabled" }).changed, [change("shop", null, "istio-injection=enabled")]));
+            assert.deepStrictEqual(enrolmentChanges(undefined, { shop: "istio-injection=enabled" }).changed, [
+                change("shop", null, "istio-injection=enabled"),
+            ]));
         it("lists nothing when no label changed", () =>
             assert.deepStrictEqual(enrolmentChanges({ shop: "istio-injection=enabled" }, { shop: "istio-injection=enabled" }).changed, []));
         it("lists a newly enrolled namespace only", () =>
@@ -15,10 +23,15 @@ describe("enrolment changes", () => {
                 change("b", null, "istio-injection=enabled"),
             ]));
         it("lists a namespace moved to another revision", () =>
-            assert.deepStrictEqual(enrolmentChanges({ a: "istio.io/rev=1-29-6" }, { a: "istio.io/rev=1-30-3" }).changed, [change("a", "istio.io/rev=1-29-6", "istio.io/rev=1-30-3")]));
+            assert.deepStrictEqual(enrolmentChanges({ a: "istio.io/rev=1-29-6" }, { a: "istio.io/rev=1-30-3" }).changed, [
+                change("a", "istio.io/rev=1-29-6", "istio.io/rev=1-30-3"),
+            ]));
         it("lists a namespace moved from the default injector to a revision", () =>
-            assert.deepStrictEqual(enrolmentChanges({ a: "istio-injection=enabled" }, { a: "istio.io/rev=1-30-3" }).changed, [change("a", "istio-injection=enabled", "istio.io/rev=1-30-3")]));
-        it("lists a namespace that left the mesh", () => assert.deepStrictEqual(enrolmentChanges({ a: "istio-injection=enabled" }, {}).changed, [change("a", "istio-injection=enabled", null)]));
+            assert.deepStrictEqual(enrolmentChanges({ a: "istio-injection=enabled" }, { a: "istio.io/rev=1-30-3" }).changed, [
+                change("a", "istio-injection=enabled", "istio.io/rev=1-30-3"),
+            ]));
+        it("lists a namespace that left the mesh", () =>
+            assert.deepStrictEqual(enrolmentChanges({ a: "istio-injection=enabled" }, {}).changed, [change("a", "istio-injection=enabled", null)]));
         it("sorts by namespace", () =>
             assert.deepStrictEqual(
                 enrolmentChanges({}, { b: "x=y", a: "x=y" }).changed.map((c) => c.namespace),
@@ -59,7 +72,9 @@ describe("enrolment changes", () => {
             assert.deepStrictEqual((stack.outputs.enrolment as any).changed, [change("legacy", null, "istio-injection=enabled")]);
         });
         it("shows a revision change of every namespace", async () => {
-            const previous = { enrolment: { labels: { "istio-ingress": "istio-injection=enabled", shop: "istio-injection=enabled", legacy: "istio-injection=enabled" } } };
+            const previous = {
+                enrolment: { labels: { "istio-ingress": "istio-injection=enabled", shop: "istio-injection=enabled", legacy: "istio-injection=enabled" } },
+            };
             const stack = await runProgram({ ...config, istio: { revision: "1-30-3" } }, { previousOutputs: previous });
             assert.deepStrictEqual(
                 (stack.outputs.enrolment as any).changed.map((c: any) => [c.namespace, c.to]),

@@ -7,7 +7,13 @@ import { direct } from "./direct";
 const STRIPE: ExternalServiceConfig = { hosts: ["api.stripe.com"], ports: [{ number: 443, protocol: "TLS" }] };
 const ORIGINATE: ExternalServiceConfig = {
     ...STRIPE,
-    originateTls: { port: 80, targetPort: 443, caCertificates: "/etc/ssl/certs/ca-certificates.crt", sni: "api.stripe.com", subjectAltNames: ["api.stripe.com"] },
+    originateTls: {
+        port: 80,
+        targetPort: 443,
+        caCertificates: "/etc/ssl/certs/ca-certificates.crt",
+        sni: "api.stripe.com",
+        subjectAltNames: ["api.stripe.com"],
+    },
 };
 
 describe("ExternalService", () => {
@@ -45,7 +51,10 @@ describe("ExternalService", () => {
                 },
             }));
         it("takes the CA from a Secret when given one", () => {
-            const spec = originationRuleSpec({ ...STRIPE, originateTls: { ...ORIGINATE.originateTls!, caCertificates: undefined, credentialName: "stripe-ca" } });
+            const spec = originationRuleSpec({
+                ...STRIPE,
+                originateTls: { ...ORIGINATE.originateTls!, caCertificates: undefined, credentialName: "stripe-ca" },
+            });
             assert.deepStrictEqual((spec?.trafficPolicy as any).portLevelSettings[0].tls, {
                 mode: "SIMPLE",
                 sni: "api.stripe.com",
@@ -69,7 +78,10 @@ describe("ExternalService", () => {
             stack = await runProgram({
                 outboundTraffic: "REGISTRY_ONLY",
                 namespaces: { identity: {} },
-                externalServices: { payments: { hosts: ["api.stripe.com"], originateTls: true }, ldap: { hosts: ["ldap.example.com"], ports: [{ number: 636, protocol: "TLS" }], namespace: "identity" } },
+                externalServices: {
+                    payments: { hosts: ["api.stripe.com"], originateTls: true },
+                    ldap: { hosts: ["ldap.example.com"], ports: [{ number: 636, protocol: "TLS" }], namespace: "identity" },
+                },
             });
         });
         it("puts a ServiceEntry in the mesh root namespace by default, visible to every namespace", () =>
@@ -80,11 +92,17 @@ describe("ExternalService", () => {
         it("registers the origination DestinationRule next to its ServiceEntry", () =>
             assert.strictEqual(stack.k8s("DestinationRule", "payments", "istio-system").inputs.spec.host, "api.stripe.com"));
         it("registers no DestinationRule without origination", () =>
-            assert.strictEqual(stack.resources.some((r) => r.inputs?.kind === "DestinationRule" && r.inputs.metadata.name === "ldap"), false));
+            assert.strictEqual(
+                stack.resources.some((r) => r.inputs?.kind === "DestinationRule" && r.inputs.metadata.name === "ldap"),
+                false,
+            ));
         it("makes the objects wait for istiod (the validation webhook)", () =>
             assert.ok(stack.dependencyNames(stack.k8s("ServiceEntry", "payments")).includes("mesh-istiod")));
         it("turns on REGISTRY_ONLY in istiod's mesh config", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:helm.sh/v4:Chart", "mesh-istiod").inputs.values.meshConfig.outboundTrafficPolicy, { mode: "REGISTRY_ONLY" }));
-        it("exports the registered hosts", () => assert.deepStrictEqual((stack.outputs.mesh as { externalHosts: string[] }).externalHosts, ["api.stripe.com", "ldap.example.com"]));
+            assert.deepStrictEqual(stack.get("kubernetes:helm.sh/v4:Chart", "mesh-istiod").inputs.values.meshConfig.outboundTrafficPolicy, {
+                mode: "REGISTRY_ONLY",
+            }));
+        it("exports the registered hosts", () =>
+            assert.deepStrictEqual((stack.outputs.mesh as { externalHosts: string[] }).externalHosts, ["api.stripe.com", "ldap.example.com"]));
     });
 });

@@ -57,17 +57,28 @@ describe("gateways beyond external and internal", () => {
                 affinity: {
                     podAntiAffinity: {
                         preferredDuringSchedulingIgnoredDuringExecution: [
-                            { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { istio: "ingressgateway-partner" } }, topologyKey: "kubernetes.io/hostname" } },
+                            {
+                                weight: 100,
+                                podAffinityTerm: { labelSelector: { matchLabels: { istio: "ingressgateway-partner" } }, topologyKey: "kubernetes.io/hostname" },
+                            },
                         ],
                     },
                 },
                 topologySpreadConstraints: [
-                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { istio: "ingressgateway-partner" } } },
+                    {
+                        maxSkew: 1,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: { istio: "ingressgateway-partner" } },
+                    },
                 ],
                 priorityClassName: "system-cluster-critical",
             }));
         it("requires the spread when asked", () => {
-            const g = parseMeshConfig({ ...CONFIG, gateways: { ...CONFIG.gateways, partner: { ...CONFIG.gateways.partner, placement: { antiAffinity: "required", zoneSpread: "required" } } } }).gateways.byName.partner;
+            const g = parseMeshConfig({
+                ...CONFIG,
+                gateways: { ...CONFIG.gateways, partner: { ...CONFIG.gateways.partner, placement: { antiAffinity: "required", zoneSpread: "required" } } },
+            }).gateways.byName.partner;
             const v = placementValues(g) as any;
             assert.deepStrictEqual(
                 [Object.keys(v.affinity.podAntiAffinity), v.topologySpreadConstraints[0].whenUnsatisfiable],
@@ -92,7 +103,10 @@ describe("gateways beyond external and internal", () => {
         it("writes only keys the chart's schema allows", () => {
             const schema = JSON.parse(fs.readFileSync(path.join(CHARTS, "gateway", "values.schema.json"), "utf8"));
             const allowed = Object.keys(schema.$defs.values.properties).filter((k) => k !== "_internal_defaults_do_not_set");
-            assert.deepStrictEqual(Object.keys(values()).filter((k) => !allowed.includes(k)), []);
+            assert.deepStrictEqual(
+                Object.keys(values()).filter((k) => !allowed.includes(k)),
+                [],
+            );
         });
     });
 
@@ -106,10 +120,16 @@ describe("gateways beyond external and internal", () => {
             assert.deepStrictEqual(portRoutesSpec(partner, "istio-ingress/partner-gateway"), {
                 hosts: ["mqtt.partner.example.com", "*"],
                 gateways: ["istio-ingress/partner-gateway"],
-                tls: [{ match: [{ port: 8883, sniHosts: ["mqtt.partner.example.com"] }], route: [{ destination: { host: "mqtt.iot.svc.cluster.local", port: { number: 8883 } } }] }],
+                tls: [
+                    {
+                        match: [{ port: 8883, sniHosts: ["mqtt.partner.example.com"] }],
+                        route: [{ destination: { host: "mqtt.iot.svc.cluster.local", port: { number: 8883 } } }],
+                    },
+                ],
                 tcp: [{ match: [{ port: 5432 }], route: [{ destination: { host: "postgres.db.svc.cluster.local", port: { number: 5432 } } }] }],
             }));
-        it("needs no port routes for HTTP gateways", () => assert.strictEqual(portRoutesSpec(config.gateways.byName.external, "istio-ingress/external-gateway"), undefined));
+        it("needs no port routes for HTTP gateways", () =>
+            assert.strictEqual(portRoutesSpec(config.gateways.byName.external, "istio-ingress/external-gateway"), undefined));
     });
 
     describe("the egress pattern", () => {
@@ -123,8 +143,16 @@ describe("gateways beyond external and internal", () => {
                 hosts: ["api.stripe.com"],
                 gateways: ["mesh", "istio-system/egress-gateway"],
                 http: [
-                    { name: "mesh-to-egress", match: [{ gateways: ["mesh"], port: 80 }], route: [{ destination: { host: REF.serviceHost, port: { number: 80 } } }] },
-                    { name: "egress-to-host", match: [{ gateways: ["istio-system/egress-gateway"], port: 80 }], route: [{ destination: { host: "api.stripe.com", port: { number: 443 } } }] },
+                    {
+                        name: "mesh-to-egress",
+                        match: [{ gateways: ["mesh"], port: 80 }],
+                        route: [{ destination: { host: REF.serviceHost, port: { number: 80 } } }],
+                    },
+                    {
+                        name: "egress-to-host",
+                        match: [{ gateways: ["istio-system/egress-gateway"], port: 80 }],
+                        route: [{ destination: { host: "api.stripe.com", port: { number: 443 } } }],
+                    },
                 ],
             }));
         it("routes passed-through TLS by SNI from the mesh to the gateway and on to the host", () =>
@@ -132,8 +160,14 @@ describe("gateways beyond external and internal", () => {
                 hosts: ["api.github.com"],
                 gateways: ["mesh", "istio-system/egress-gateway"],
                 tls: [
-                    { match: [{ gateways: ["mesh"], port: 443, sniHosts: ["api.github.com"] }], route: [{ destination: { host: REF.serviceHost, port: { number: 443 } } }] },
-                    { match: [{ gateways: ["istio-system/egress-gateway"], port: 443, sniHosts: ["api.github.com"] }], route: [{ destination: { host: "api.github.com", port: { number: 443 } } }] },
+                    {
+                        match: [{ gateways: ["mesh"], port: 443, sniHosts: ["api.github.com"] }],
+                        route: [{ destination: { host: REF.serviceHost, port: { number: 443 } } }],
+                    },
+                    {
+                        match: [{ gateways: ["istio-system/egress-gateway"], port: 443, sniHosts: ["api.github.com"] }],
+                        route: [{ destination: { host: "api.github.com", port: { number: 443 } } }],
+                    },
                 ],
             }));
         it("carries the sidecar-to-gateway hop in Istio mTLS", () =>
@@ -147,7 +181,15 @@ describe("gateways beyond external and internal", () => {
                 exportTo: ["."],
                 trafficPolicy: {
                     portLevelSettings: [
-                        { port: { number: 443 }, tls: { mode: "SIMPLE", sni: "api.stripe.com", subjectAltNames: ["api.stripe.com"], caCertificates: "/etc/ssl/certs/ca-certificates.crt" } },
+                        {
+                            port: { number: 443 },
+                            tls: {
+                                mode: "SIMPLE",
+                                sni: "api.stripe.com",
+                                subjectAltNames: ["api.stripe.com"],
+                                caCertificates: "/etc/ssl/certs/ca-certificates.crt",
+                            },
+                        },
                     ],
                 },
             }));
@@ -156,7 +198,13 @@ describe("gateways beyond external and internal", () => {
 
     describe("metrics", () => {
         const podMonitor = (labels?: string[]) =>
-            monitorObjects({ prometheus: { mode: "operator", monitorLabels: {} } as any, istioNamespace: "istio-system", revision: "default", gatewayNamespaces: ["istio-ingress"], gatewayLabels: labels })[1] as any;
+            monitorObjects({
+                prometheus: { mode: "operator", monitorLabels: {} } as any,
+                istioNamespace: "istio-system",
+                revision: "default",
+                gatewayNamespaces: ["istio-ingress"],
+                gatewayLabels: labels,
+            })[1] as any;
         it("scrapes every gateway's pods by their istio label", () =>
             assert.deepStrictEqual(podMonitor(["ingressgateway", "ingressgateway-partner", "egressgateway"]).spec.selector.matchExpressions[0].values, [
                 "ingressgateway",
@@ -174,22 +222,41 @@ describe("gateways beyond external and internal", () => {
             stack = await runProgram(CONFIG);
         });
         it("creates no second istio-system namespace for the egress gateway", () =>
-            assert.deepStrictEqual(stack.ofType("kubernetes:core/v1:Namespace").map((r) => r.inputs.metadata.name).filter((n) => n === "istio-system").length, 1));
+            assert.deepStrictEqual(
+                stack
+                    .ofType("kubernetes:core/v1:Namespace")
+                    .map((r) => r.inputs.metadata.name)
+                    .filter((n) => n === "istio-system").length,
+                1,
+            ));
         it("installs the egress gateway into istio-system after istiod", () => {
             const chart = stack.get(CHART, "ingress-egress-chart");
-            assert.deepStrictEqual([chart.inputs.namespace, chart.inputs.name, stack.dependencyNames(chart).includes("mesh-istiod")], ["istio-system", "istio-egressgateway", true]);
+            assert.deepStrictEqual(
+                [chart.inputs.namespace, chart.inputs.name, stack.dependencyNames(chart).includes("mesh-istiod")],
+                ["istio-system", "istio-egressgateway", true],
+            );
         });
-        it("has the revision's injector inject the egress gateway", () => assert.strictEqual(stack.get(CHART, "ingress-egress-chart").inputs.values.revision, "1-30-3"));
+        it("has the revision's injector inject the egress gateway", () =>
+            assert.strictEqual(stack.get(CHART, "ingress-egress-chart").inputs.values.revision, "1-30-3"));
         it("creates the partner gateway's port routes", () =>
-            assert.deepStrictEqual(stack.k8s("VirtualService", "partner-gateway-ports", "istio-ingress").inputs.spec.gateways, ["istio-ingress/partner-gateway"]));
+            assert.deepStrictEqual(stack.k8s("VirtualService", "partner-gateway-ports", "istio-ingress").inputs.spec.gateways, [
+                "istio-ingress/partner-gateway",
+            ]));
         it("creates one egress route per routed service in the gateway's namespace", () =>
             assert.deepStrictEqual(
                 ["stripe-egress", "github-egress"].map((n) => stack.k8s("VirtualService", n, "istio-system").inputs.spec.gateways),
-                [["mesh", "istio-system/egress-gateway"], ["mesh", "istio-system/egress-gateway"]],
+                [
+                    ["mesh", "istio-system/egress-gateway"],
+                    ["mesh", "istio-system/egress-gateway"],
+                ],
             ));
-        it("keeps the sidecars from originating TLS for a routed service", () => assert.strictEqual(stack.find("kubernetes:networking.istio.io/v1:DestinationRule", "stripe-destination-rule"), undefined));
+        it("keeps the sidecars from originating TLS for a routed service", () =>
+            assert.strictEqual(stack.find("kubernetes:networking.istio.io/v1:DestinationRule", "stripe-destination-rule"), undefined));
         it("creates no certificate for gateways without an issuer", () =>
-            assert.deepStrictEqual(stack.ofType("kubernetes:cert-manager.io/v1:Certificate").map((r) => r.name), ["ingress-certificates-external"]));
+            assert.deepStrictEqual(
+                stack.ofType("kubernetes:cert-manager.io/v1:Certificate").map((r) => r.name),
+                ["ingress-certificates-external"],
+            ));
         it("creates a further gateway namespace under its own name, enrolled for injection", async () => {
             const other = await runProgram({ ...CONFIG, gateways: { ...CONFIG.gateways, partner: { ...CONFIG.gateways.partner, namespace: "edge" } } });
             assert.deepStrictEqual(other.get("kubernetes:core/v1:Namespace", "ingress-namespace-edge").inputs.metadata, {
@@ -199,7 +266,10 @@ describe("gateways beyond external and internal", () => {
         });
         it("exports every gateway by name, with its namespace where it is not the default", () => {
             const g = (stack.outputs.ingress as { gateways: Record<string, { namespace?: string; service: string }> }).gateways;
-            assert.deepStrictEqual([Object.keys(g), g.egress.namespace, g.egress.service], [["external", "partner", "egress"], "istio-system", REF.serviceHost]);
+            assert.deepStrictEqual(
+                [Object.keys(g), g.egress.namespace, g.egress.service],
+                [["external", "partner", "egress"], "istio-system", REF.serviceHost],
+            );
         });
     });
 
@@ -209,17 +279,22 @@ describe("gateways beyond external and internal", () => {
             stack = await runProgram(readStackFile(path.join(REPO_ROOT, "Pulumi.local.yaml")), { stack: "local" });
         });
         it("installs four gateways", () =>
-            assert.deepStrictEqual(stack.ofType(CHART).filter((r) => r.name.startsWith("ingress-")).map((r) => r.inputs.name).sort(), [
-                "istio-egressgateway",
-                "istio-ingressgateway",
-                "istio-ingressgateway-internal",
-                "istio-ingressgateway-partner",
-            ]));
+            assert.deepStrictEqual(
+                stack
+                    .ofType(CHART)
+                    .filter((r) => r.name.startsWith("ingress-"))
+                    .map((r) => r.inputs.name)
+                    .sort(),
+                ["istio-egressgateway", "istio-ingressgateway", "istio-ingressgateway-internal", "istio-ingressgateway-partner"],
+            ));
         it("passes the partner's MQTT through by SNI", () =>
             assert.deepStrictEqual(stack.k8s("Gateway", "partner-gateway", "istio-ingress").inputs.spec.servers[0].tls, { mode: "PASSTHROUGH" }));
         it("serves the internal gateway in the browser mode", () =>
             assert.strictEqual(stack.k8s("Gateway", "internal-gateway", "istio-ingress").inputs.spec.servers[0].tls.mode, "SIMPLE"));
         it("sends the payments traffic out through the egress gateway in istio-system", () =>
-            assert.strictEqual(stack.k8s("VirtualService", "payments-egress", "istio-system").inputs.spec.http[0].route[0].destination.host, "istio-egressgateway.istio-system.svc.cluster.local"));
+            assert.strictEqual(
+                stack.k8s("VirtualService", "payments-egress", "istio-system").inputs.spec.http[0].route[0].destination.host,
+                "istio-egressgateway.istio-system.svc.cluster.local",
+            ));
     });
 });

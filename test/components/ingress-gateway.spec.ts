@@ -3,13 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { parseMeshConfig } from "../../config";
-import {
-    ACME_CHALLENGE_PREFIX,
-    addressAnnotations,
-    gatewayServers,
-    gatewayValues,
-    notPrefixRegex,
-} from "../../components/ingress-gateway.values";
+import { ACME_CHALLENGE_PREFIX, addressAnnotations, gatewayServers, gatewayValues, notPrefixRegex } from "../../components/ingress-gateway.values";
 import { runProgram, Stack } from "../mocks";
 import { runStack, stackConfig } from "../stack-files";
 
@@ -66,12 +60,20 @@ describe("IngressGateway", () => {
                 affinity: {
                     podAntiAffinity: {
                         preferredDuringSchedulingIgnoredDuringExecution: [
-                            { weight: 100, podAffinityTerm: { labelSelector: { matchLabels: { istio: "ingressgateway" } }, topologyKey: "kubernetes.io/hostname" } },
+                            {
+                                weight: 100,
+                                podAffinityTerm: { labelSelector: { matchLabels: { istio: "ingressgateway" } }, topologyKey: "kubernetes.io/hostname" },
+                            },
                         ],
                     },
                 },
                 topologySpreadConstraints: [
-                    { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { istio: "ingressgateway" } } },
+                    {
+                        maxSkew: 1,
+                        topologyKey: "topology.kubernetes.io/zone",
+                        whenUnsatisfiable: "ScheduleAnyway",
+                        labelSelector: { matchLabels: { istio: "ingressgateway" } },
+                    },
                 ],
             }));
         it("gives prod's internal gateway a ClusterIP Service with only the status and HTTPS ports", () =>
@@ -103,7 +105,10 @@ describe("IngressGateway", () => {
         it("makes an internal gateway with an address a pinned LoadBalancer", () => {
             const config = parseMeshConfig({ ...BASE, gateways: { ...BASE.gateways, internal: { hosts: ["*.internal.example.com"], address: "10.0.10.51" } } });
             const v = gatewayValues({ gateway: config.gateways.byName.internal!, loadBalancer: "metallb", pool: "ingress", imagePullSecrets: [] });
-            assert.deepStrictEqual((v.service as Record<string, unknown>).annotations, { "metallb.io/loadBalancerIPs": "10.0.10.51", "metallb.io/address-pool": "ingress" });
+            assert.deepStrictEqual((v.service as Record<string, unknown>).annotations, {
+                "metallb.io/loadBalancerIPs": "10.0.10.51",
+                "metallb.io/address-pool": "ingress",
+            });
         });
         it("pins a MetalLB address without a pool name when none is known", () =>
             assert.deepStrictEqual(addressAnnotations("metallb", "10.0.10.50"), { "metallb.io/loadBalancerIPs": "10.0.10.50" }));
@@ -121,8 +126,13 @@ describe("IngressGateway", () => {
             ]);
         });
         it("redirects port 80 with tls.httpsRedirect when the certificate is not from ACME", () => {
-            const g = parseMeshConfig({ ...BASE, certificates: {}, gateways: { external: { ...BASE.gateways.external, issuer: "internal" } } }).gateways.byName.external!;
-            assert.deepStrictEqual(gatewayServers(g)[1], { port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["app.example.com"], tls: { httpsRedirect: true } });
+            const g = parseMeshConfig({ ...BASE, certificates: {}, gateways: { external: { ...BASE.gateways.external, issuer: "internal" } } }).gateways.byName
+                .external!;
+            assert.deepStrictEqual(gatewayServers(g)[1], {
+                port: { number: 80, name: "http", protocol: "HTTP" },
+                hosts: ["app.example.com"],
+                tls: { httpsRedirect: true },
+            });
         });
     });
 
@@ -133,7 +143,8 @@ describe("IngressGateway", () => {
         it("redirects a path that only begins like the challenge prefix", () => assert.strictEqual(redirects.test("/.well-known/acme-challenge"), true));
         it("redirects other well-known paths", () => assert.strictEqual(redirects.test("/.well-known/security.txt"), true));
         it("lets a challenge token through to the solver", () => assert.strictEqual(redirects.test("/.well-known/acme-challenge/Xy_z-123"), false));
-        it("uses no lookahead, which RE2 (Envoy's regex engine) lacks", () => assert.strictEqual(/\(\?[=!<]/.test(notPrefixRegex(ACME_CHALLENGE_PREFIX)), false));
+        it("uses no lookahead, which RE2 (Envoy's regex engine) lacks", () =>
+            assert.strictEqual(/\(\?[=!<]/.test(notPrefixRegex(ACME_CHALLENGE_PREFIX)), false));
     });
 
     describe("in the dev stack", () => {
@@ -192,7 +203,13 @@ describe("IngressGateway", () => {
             assert.deepStrictEqual(vs, {
                 hosts: ["app.dev.example.com"],
                 gateways: ["istio-ingress/external-gateway-http"],
-                http: [{ name: "https-redirect", match: [{ uri: { regex: notPrefixRegex(ACME_CHALLENGE_PREFIX) } }], redirect: { scheme: "https", redirectCode: 301 } }],
+                http: [
+                    {
+                        name: "https-redirect",
+                        match: [{ uri: { regex: notPrefixRegex(ACME_CHALLENGE_PREFIX) } }],
+                        redirect: { scheme: "https", redirectCode: 301 },
+                    },
+                ],
             });
         });
         it("creates every ingress Kubernetes object only after istiod", () => {
@@ -248,9 +265,14 @@ describe("IngressGateway", () => {
             stack = await runProgram({ ...BASE, certificates: {}, gateways: { external: { ...BASE.gateways.external, issuer: "internal" } } });
         });
         it("redirects port 80 on the external Gateway itself", () =>
-            assert.deepStrictEqual(stack.k8s("Gateway", "external-gateway").inputs.spec.servers.map((s: { port: { number: number } }) => s.port.number), [443, 80]));
-        it("creates no separate port-80 Gateway", () => assert.strictEqual(stack.find("kubernetes:networking.istio.io/v1:Gateway", "ingress-external-http-gateway"), undefined));
-        it("creates no IngressClass for HTTP-01", () => assert.strictEqual(stack.find("kubernetes:networking.k8s.io/v1:IngressClass", "ingress-certificates-ingress-class"), undefined));
+            assert.deepStrictEqual(
+                stack.k8s("Gateway", "external-gateway").inputs.spec.servers.map((s: { port: { number: number } }) => s.port.number),
+                [443, 80],
+            ));
+        it("creates no separate port-80 Gateway", () =>
+            assert.strictEqual(stack.find("kubernetes:networking.istio.io/v1:Gateway", "ingress-external-http-gateway"), undefined));
+        it("creates no IngressClass for HTTP-01", () =>
+            assert.strictEqual(stack.find("kubernetes:networking.k8s.io/v1:IngressClass", "ingress-certificates-ingress-class"), undefined));
     });
 
     describe("without gateways", () => {

@@ -25,7 +25,10 @@ describe("MeshNamespace", () => {
         it("pins a revision with istio.io/rev alone", () =>
             assert.deepStrictEqual(namespaceLabels("shop", { injectionLabel: ENABLED, revision: "stable" }), { "istio.io/rev": "stable" }));
         it("keeps extra labels", () =>
-            assert.deepStrictEqual(namespaceLabels("shop", { injectionLabel: ENABLED, labels: { team: "shop" } }), { team: "shop", "istio-injection": "enabled" }));
+            assert.deepStrictEqual(namespaceLabels("shop", { injectionLabel: ENABLED, labels: { team: "shop" } }), {
+                team: "shop",
+                "istio-injection": "enabled",
+            }));
         it("refuses an injection label among the extra labels", () =>
             assert.throws(() => namespaceLabels("shop", { injectionLabel: ENABLED, labels: { "istio.io/rev": "x" } }), {
                 message: "shop: labels.istio.io/rev is the injection label, which the mesh sets from istio.revision (or this namespace's revision): remove it",
@@ -35,12 +38,29 @@ describe("MeshNamespace", () => {
     describe("authorization rules", () => {
         it("turns <namespace>/<serviceAccount> into a SPIFFE principal and methods into an operation", () =>
             assert.deepStrictEqual(
-                authorizationRule("shop", 0, { from: [{ kind: "principal", namespace: "shop", serviceAccount: "frontend" }], to: "api", methods: ["GET"] }, "cluster.local", {}),
+                authorizationRule(
+                    "shop",
+                    0,
+                    { from: [{ kind: "principal", namespace: "shop", serviceAccount: "frontend" }], to: "api", methods: ["GET"] },
+                    "cluster.local",
+                    {},
+                ),
                 { from: [{ source: { principals: ["cluster.local/ns/shop/sa/frontend"] } }], to: [{ operation: { methods: ["GET"] } }] },
             ));
         it("keeps principals and namespaces in separate sources, which Istio ORs", () =>
             assert.deepStrictEqual(
-                authorizationRule("shop", 0, { from: [{ kind: "namespace", namespace: "web" }, { kind: "principal", namespace: "a", serviceAccount: "b" }] }, "td", {}).from,
+                authorizationRule(
+                    "shop",
+                    0,
+                    {
+                        from: [
+                            { kind: "namespace", namespace: "web" },
+                            { kind: "principal", namespace: "a", serviceAccount: "b" },
+                        ],
+                    },
+                    "td",
+                    {},
+                ).from,
                 [{ source: { principals: ["td/ns/a/sa/b"] } }, { source: { namespaces: ["web"] } }],
             ));
         it("resolves a gateway role to the gateway's identity", () =>
@@ -86,7 +106,8 @@ describe("MeshNamespace", () => {
     });
 
     describe("sidecar egress", () => {
-        it("always reaches its own namespace and the root namespace", () => assert.deepStrictEqual(sidecarEgressHosts([], "istio-system"), ["./*", "istio-system/*"]));
+        it("always reaches its own namespace and the root namespace", () =>
+            assert.deepStrictEqual(sidecarEgressHosts([], "istio-system"), ["./*", "istio-system/*"]));
         it("reads a namespace, a namespace/host entry and an external host", () =>
             assert.deepStrictEqual(sidecarEgressHosts(["observability", "web/api.web.svc.cluster.local", "api.stripe.com"], "istio-system"), [
                 "./*",
@@ -103,17 +124,26 @@ describe("MeshNamespace", () => {
             stack = await runProgram({ namespaces: { shop: {} } });
         });
         it("creates the namespace enrolled with istio-injection=enabled", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata, { name: "shop", labels: { "istio-injection": "enabled", "pod-security.kubernetes.io/enforce": "baseline" } }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata, {
+                name: "shop",
+                labels: { "istio-injection": "enabled", "pod-security.kubernetes.io/enforce": "baseline" },
+            }));
         it("does not protect the namespace", () => assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").protect, false));
         it("registers only the mTLS and default-deny policies", () =>
-            assert.deepStrictEqual(istioObjects(stack, "shop"), ["AuthorizationPolicy/default-deny", "DestinationRule/default-mtls", "PeerAuthentication/default"]));
-        it("requires STRICT mTLS for the namespace", () => assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "shop").inputs.spec, { mtls: { mode: "STRICT" } }));
+            assert.deepStrictEqual(istioObjects(stack, "shop"), [
+                "AuthorizationPolicy/default-deny",
+                "DestinationRule/default-mtls",
+                "PeerAuthentication/default",
+            ]));
+        it("requires STRICT mTLS for the namespace", () =>
+            assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "shop").inputs.spec, { mtls: { mode: "STRICT" } }));
         it("sends mTLS to every service of the namespace (seed 001)", () =>
             assert.deepStrictEqual(stack.k8s("DestinationRule", "default-mtls", "shop").inputs.spec, {
                 host: "*.shop.svc.cluster.local",
                 trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } },
             }));
-        it("denies every request with an allow-nothing policy", () => assert.deepStrictEqual(stack.k8s("AuthorizationPolicy", "default-deny", "shop").inputs.spec, {}));
+        it("denies every request with an allow-nothing policy", () =>
+            assert.deepStrictEqual(stack.k8s("AuthorizationPolicy", "default-deny", "shop").inputs.spec, {}));
         it("makes every policy wait for istiod (the validation webhook) and the namespace", () => {
             const deps = stack.dependencyNames(stack.k8s("PeerAuthentication", "default", "shop"));
             assert.deepStrictEqual([deps.includes("mesh-istiod"), deps.includes("shop-namespace")], [true, true]);
@@ -126,7 +156,13 @@ describe("MeshNamespace", () => {
         before(async () => {
             stack = await runProgram({
                 // "canary" must be served by this stack: a tag of the revisions form.
-                istio: { revisions: { "1-30-3": { version: "1.30.3" } }, tags: { canary: "1-30-3" }, revision: "1-30-3", trustDomain: "prod.example.com", protect: true },
+                istio: {
+                    revisions: { "1-30-3": { version: "1.30.3" } },
+                    tags: { canary: "1-30-3" },
+                    revision: "1-30-3",
+                    trustDomain: "prod.example.com",
+                    protect: true,
+                },
                 gateways: INTERNAL_GATEWAY,
                 externalServices: { payments: { hosts: ["api.stripe.com"] } },
                 namespaces: {
@@ -144,16 +180,25 @@ describe("MeshNamespace", () => {
             });
         });
         it("enrols with istio.io/rev when the control plane runs a revision", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata.labels, { team: "shop", "pod-security.kubernetes.io/enforce": "baseline", "istio.io/rev": "1-30-3" }));
-        it("protects a created namespace when istio.protect is set", () => assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").protect, true));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").inputs.metadata.labels, {
+                team: "shop",
+                "pod-security.kubernetes.io/enforce": "baseline",
+                "istio.io/rev": "1-30-3",
+            }));
+        it("protects a created namespace when istio.protect is set", () =>
+            assert.strictEqual(stack.get("kubernetes:core/v1:Namespace", "shop-namespace").protect, true));
         it("adopts an existing namespace with a patch, never a Namespace of its own", () =>
             assert.deepStrictEqual(
-                [stack.find("kubernetes:core/v1:Namespace", "legacy-namespace"), stack.get("kubernetes:core/v1:NamespacePatch", "legacy-namespace").inputs.metadata],
+                [
+                    stack.find("kubernetes:core/v1:Namespace", "legacy-namespace"),
+                    stack.get("kubernetes:core/v1:NamespacePatch", "legacy-namespace").inputs.metadata,
+                ],
                 [undefined, { name: "legacy", labels: { "istio.io/rev": "canary", "pod-security.kubernetes.io/enforce": "baseline" } }],
             ));
         it("leaves mTLS to Istio's auto mTLS during a migration, without the ISTIO_MUTUAL DestinationRule", () =>
             assert.throws(() => stack.k8s("DestinationRule", "default-mtls", "shop"), { message: "no DestinationRule shop/default-mtls registered" }));
-        it("applies a declared PERMISSIVE migration", () => assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "shop").inputs.spec, { mtls: { mode: "PERMISSIVE" } }));
+        it("applies a declared PERMISSIVE migration", () =>
+            assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "shop").inputs.spec, { mtls: { mode: "PERMISSIVE" } }));
         it("admits the internal gateway to the frontend", () =>
             assert.deepStrictEqual(stack.k8s("AuthorizationPolicy", "allow-to-frontend", "shop").inputs.spec, {
                 selector: { matchLabels: { app: "frontend" } },
@@ -168,22 +213,27 @@ describe("MeshNamespace", () => {
             assert.deepStrictEqual(stack.k8s("Sidecar", "default", "shop").inputs.spec, {
                 egress: [{ hosts: ["./*", "istio-system/*", "observability/*", "*/api.stripe.com"] }],
             }));
-        it("registers no Sidecar without egress", () => assert.throws(() => stack.k8s("Sidecar", "default", "legacy"), { message: "no Sidecar legacy/default registered" }));
+        it("registers no Sidecar without egress", () =>
+            assert.throws(() => stack.k8s("Sidecar", "default", "legacy"), { message: "no Sidecar legacy/default registered" }));
     });
 
     describe("telemetry", () => {
         it("applies a Telemetry spec (from the observability area) to the whole namespace", async () => {
-            const registered = await direct(() => new MeshNamespace("shop", { injectionLabel: ENABLED, telemetry: { tracing: [{ randomSamplingPercentage: 5 }] } }));
+            const registered = await direct(
+                () => new MeshNamespace("shop", { injectionLabel: ENABLED, telemetry: { tracing: [{ randomSamplingPercentage: 5 }] } }),
+            );
             const t = registered.find((r) => r.name === "shop-telemetry");
-            assert.deepStrictEqual([t?.inputs.kind, t?.inputs.metadata, t?.inputs.spec], [
-                "Telemetry",
-                { name: "default", namespace: "shop" },
-                { tracing: [{ randomSamplingPercentage: 5 }] },
-            ]);
+            assert.deepStrictEqual(
+                [t?.inputs.kind, t?.inputs.metadata, t?.inputs.spec],
+                ["Telemetry", { name: "default", namespace: "shop" }, { tracing: [{ randomSamplingPercentage: 5 }] }],
+            );
         });
         it("registers no Telemetry without a spec", async () => {
             const registered = await direct(() => new MeshNamespace("shop", { injectionLabel: ENABLED }));
-            assert.strictEqual(registered.find((r) => r.name === "shop-telemetry"), undefined);
+            assert.strictEqual(
+                registered.find((r) => r.name === "shop-telemetry"),
+                undefined,
+            );
         });
     });
 
@@ -212,7 +262,8 @@ describe("MeshNamespace", () => {
         before(() => direct(() => undefined));
         it("refuses PERMISSIVE without a declared migration", () =>
             assert.throws(() => new MeshNamespace("shop", { injectionLabel: ENABLED, mtls: { mode: "PERMISSIVE", migration: false } }), {
-                message: "shop: mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
+                message:
+                    "shop: mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
             }));
     });
 });
@@ -227,16 +278,36 @@ describe("mesh in the project's stacks", () => {
         });
         it("routes 90% of api-service to stable and 10% to the canary", () =>
             assert.deepStrictEqual(
-                stack.k8s("VirtualService", "api-service", "customer-apps").inputs.spec.http[1].route.map((r: { destination: { subset: string }; weight: number }) => [r.destination.subset, r.weight]),
-                [["stable", 90], ["canary", 10]],
+                stack
+                    .k8s("VirtualService", "api-service", "customer-apps")
+                    .inputs.spec.http[1].route.map((r: { destination: { subset: string }; weight: number }) => [r.destination.subset, r.weight]),
+                [
+                    ["stable", 90],
+                    ["canary", 10],
+                ],
             ));
         it("registers the external payments API with TLS origination", () =>
-            assert.deepStrictEqual([stack.k8s("ServiceEntry", "payments", "istio-system").inputs.spec.hosts, stack.k8s("DestinationRule", "payments", "istio-system").inputs.spec.host], [["api.stripe.com"], "api.stripe.com"]));
+            assert.deepStrictEqual(
+                [
+                    stack.k8s("ServiceEntry", "payments", "istio-system").inputs.spec.hosts,
+                    stack.k8s("DestinationRule", "payments", "istio-system").inputs.spec.host,
+                ],
+                [["api.stripe.com"], "api.stripe.com"],
+            ));
         it("adopts legacy-apps, which exists already, with a patch", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata, { name: "legacy-apps", labels: { "istio-injection": "enabled", "pod-security.kubernetes.io/enforce": "baseline" } }));
-        it("keeps the mesh-wide default STRICT", () => assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "istio-system").inputs.spec, { mtls: { mode: "STRICT" } }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "legacy-apps-namespace").inputs.metadata, {
+                name: "legacy-apps",
+                labels: { "istio-injection": "enabled", "pod-security.kubernetes.io/enforce": "baseline" },
+            }));
+        it("keeps the mesh-wide default STRICT", () =>
+            assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "istio-system").inputs.spec, { mtls: { mode: "STRICT" } }));
         it("exports the mesh summary", () =>
-            assert.deepStrictEqual(stack.outputs.mesh, { mtls: "STRICT", outboundTraffic: "ALLOW_ANY", namespaces: ["customer-apps", "legacy-apps"], externalHosts: ["api.stripe.com"] }));
+            assert.deepStrictEqual(stack.outputs.mesh, {
+                mtls: "STRICT",
+                outboundTraffic: "ALLOW_ANY",
+                namespaces: ["customer-apps", "legacy-apps"],
+                externalHosts: ["api.stripe.com"],
+            }));
     });
 
     describe("prod", () => {
@@ -255,11 +326,24 @@ describe("mesh in the project's stacks", () => {
                 [{}],
             ));
         it("enrols with the revision label", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "customer-apps-namespace").inputs.metadata.labels, { "istio.io/rev": "1-30-3", "pod-security.kubernetes.io/enforce": "baseline" }));
+            assert.deepStrictEqual(stack.get("kubernetes:core/v1:NamespacePatch", "customer-apps-namespace").inputs.metadata.labels, {
+                "istio.io/rev": "1-30-3",
+                "pod-security.kubernetes.io/enforce": "baseline",
+            }));
         it("registers every external host the REGISTRY_ONLY mesh may reach", () =>
-            assert.deepStrictEqual(stack.outputs.mesh, { mtls: "STRICT", outboundTraffic: "REGISTRY_ONLY", namespaces: ["customer-apps"], externalHosts: ["api.stripe.com"] }));
+            assert.deepStrictEqual(stack.outputs.mesh, {
+                mtls: "STRICT",
+                outboundTraffic: "REGISTRY_ONLY",
+                namespaces: ["customer-apps"],
+                externalHosts: ["api.stripe.com"],
+            }));
         it("limits customer-apps' egress to observability and the payments API", () =>
-            assert.deepStrictEqual(stack.k8s("Sidecar", "default", "customer-apps").inputs.spec.egress[0].hosts, ["./*", "istio-system/*", "observability/*", "*/api.stripe.com"]));
+            assert.deepStrictEqual(stack.k8s("Sidecar", "default", "customer-apps").inputs.spec.egress[0].hosts, [
+                "./*",
+                "istio-system/*",
+                "observability/*",
+                "*/api.stripe.com",
+            ]));
     });
 });
 
@@ -269,7 +353,13 @@ const EVERY_FEATURE = {
     gateways: INTERNAL_GATEWAY,
     externalServices: {
         payments: { hosts: ["api.stripe.com"], originateTls: { credentialName: "ca" } },
-        ldap: { hosts: ["ldap.example.com"], ports: [{ number: 636, protocol: "TCP" }, { number: 443, protocol: "HTTPS" }] },
+        ldap: {
+            hosts: ["ldap.example.com"],
+            ports: [
+                { number: 636, protocol: "TCP" },
+                { number: 443, protocol: "HTTPS" },
+            ],
+        },
     },
     namespaces: {
         legacy: { adopt: true },
@@ -295,13 +385,32 @@ const EVERY_FEATURE = {
                             to: "v2",
                             fault: { delay: { fixedDelay: "5s", percent: 10 }, abort: { httpStatus: 503, percent: 0.5 } },
                         },
-                        { to: { v1: 90, v2: 10 }, timeout: "10s", retries: { attempts: 3, perTryTimeout: "2s", retryOn: ["5xx", "503"] }, mirror: { subset: "v2", percent: 5 } },
+                        {
+                            to: { v1: 90, v2: 10 },
+                            timeout: "10s",
+                            retries: { attempts: 3, perTryTimeout: "2s", retryOn: ["5xx", "503"] },
+                            mirror: { subset: "v2", percent: 5 },
+                        },
                     ],
                     connectionPool: {
                         tcp: { maxConnections: 100, connectTimeout: "1s" },
-                        http: { h2UpgradePolicy: "DEFAULT", http1MaxPendingRequests: 50, http2MaxRequests: 100, maxRequestsPerConnection: 10, maxRetries: 3, idleTimeout: "30s" },
+                        http: {
+                            h2UpgradePolicy: "DEFAULT",
+                            http1MaxPendingRequests: 50,
+                            http2MaxRequests: 100,
+                            maxRequestsPerConnection: 10,
+                            maxRetries: 3,
+                            idleTimeout: "30s",
+                        },
                     },
-                    outlierDetection: { consecutive5xxErrors: 5, consecutiveGatewayErrors: 2, interval: "30s", baseEjectionTime: "60s", maxEjectionPercent: 50, minHealthPercent: 20 },
+                    outlierDetection: {
+                        consecutive5xxErrors: 5,
+                        consecutiveGatewayErrors: 2,
+                        interval: "30s",
+                        baseEjectionTime: "60s",
+                        maxEjectionPercent: 50,
+                        minHealthPercent: 20,
+                    },
                 },
             },
         },

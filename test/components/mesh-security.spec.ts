@@ -20,10 +20,15 @@ describe("MeshSecurity", () => {
     describe("a declared migration", () => {
         let stack: Stack;
         before(async () => {
-            stack = await runProgram({ istio: { namespace: "mesh-system", protect: true }, mtls: { mode: "PERMISSIVE", migration: true }, namespaces: { shop: {} } });
+            stack = await runProgram({
+                istio: { namespace: "mesh-system", protect: true },
+                mtls: { mode: "PERMISSIVE", migration: true },
+                namespaces: { shop: {} },
+            });
         });
         it("protects the policy with istio.protect", () => assert.strictEqual(stack.k8s("PeerAuthentication", "default", "mesh-system").protect, true));
-        it("applies PERMISSIVE mesh-wide", () => assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "mesh-system").inputs.spec, { mtls: { mode: "PERMISSIVE" } }));
+        it("applies PERMISSIVE mesh-wide", () =>
+            assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "mesh-system").inputs.spec, { mtls: { mode: "PERMISSIVE" } }));
         it("lets enrolled namespaces inherit the mesh-wide mode", () =>
             assert.deepStrictEqual(stack.k8s("PeerAuthentication", "default", "shop").inputs.spec, { mtls: { mode: "PERMISSIVE" } }));
     });
@@ -31,7 +36,8 @@ describe("MeshSecurity", () => {
     it("refuses PERMISSIVE without a declared migration", async () => {
         await direct(() => undefined);
         assert.throws(() => new MeshSecurity("mesh-security", { rootNamespace: "istio-system", mtls: { mode: "PERMISSIVE", migration: false } }), {
-            message: "mesh-security: mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
+            message:
+                "mesh-security: mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
         });
     });
 });

@@ -5,14 +5,26 @@ import { Stack } from "../mocks";
 import { runStack } from "../stack-files";
 
 const ALERTS = { ...OPS_DEFAULTS.alerts, labels: { release: "kps" } };
-const ARGS = { alerts: ALERTS, istioNamespace: "istio-system", gatewayNamespace: "istio-ingress", gatewayWorkloads: ["istio-ingressgateway", "istio-ingressgateway-internal"] };
+const ARGS = {
+    alerts: ALERTS,
+    istioNamespace: "istio-system",
+    gatewayNamespace: "istio-ingress",
+    gatewayWorkloads: ["istio-ingressgateway", "istio-ingressgateway-internal"],
+};
 const rule = (name: string, args = ARGS) => alertRules(args).find((r) => r.alert === name)!;
 
 describe("observability: alerts", () => {
     it("covers push errors, stalls, webhooks, certificates and gateway 5xx", () =>
         assert.deepStrictEqual(
             alertRules(ARGS).map((r) => r.alert),
-            ["IstiodPushErrors", "IstiodConfigStalled", "IstioWebhookFailures", "IstioGatewayCertificateExpiring", "IstioCaCertificateExpiring", "IstioGateway5xx"],
+            [
+                "IstiodPushErrors",
+                "IstiodConfigStalled",
+                "IstioWebhookFailures",
+                "IstioGatewayCertificateExpiring",
+                "IstioCaCertificateExpiring",
+                "IstioGateway5xx",
+            ],
         ));
     it("counts rejected and failed pushes against the threshold", () =>
         assert.strictEqual(rule("IstiodPushErrors").expr, "sum(rate(pilot_total_xds_rejects[5m])) + sum(rate(pilot_total_xds_internal_errors[5m])) > 0"));
@@ -32,7 +44,8 @@ describe("observability: alerts", () => {
             rule("IstioGatewayCertificateExpiring").expr,
             'min by (namespace, name) (certmanager_certificate_expiration_timestamp_seconds{namespace="istio-ingress"}) - time() < 604800',
         ));
-    it("alerts on istiod's CA chain expiry", () => assert.strictEqual(rule("IstioCaCertificateExpiring").expr, "min(citadel_server_cert_chain_expiry_timestamp) - time() < 604800"));
+    it("alerts on istiod's CA chain expiry", () =>
+        assert.strictEqual(rule("IstioCaCertificateExpiring").expr, "min(citadel_server_cert_chain_expiry_timestamp) - time() < 604800"));
     it("measures each gateway's 5xx share against the threshold", () =>
         assert.strictEqual(
             rule("IstioGateway5xx", { ...ARGS, alerts: { ...ALERTS, gateway5xxPercent: 2 } }).expr,
@@ -44,11 +57,14 @@ describe("observability: alerts", () => {
         assert.ok(alertRules(ARGS).every((r) => r.annotations.runbook_url?.startsWith("docs/operations.md#"))));
     it("is one PrometheusRule labelled for the rule selector", () => {
         const o = alertRuleObject(ARGS);
-        assert.deepStrictEqual([o.apiVersion, o.kind, o.metadata], [
-            "monitoring.coreos.com/v1",
-            "PrometheusRule",
-            { name: "istio-mesh-alerts", namespace: "istio-system", labels: { "app.kubernetes.io/part-of": "istio-mesh", release: "kps" } },
-        ]);
+        assert.deepStrictEqual(
+            [o.apiVersion, o.kind, o.metadata],
+            [
+                "monitoring.coreos.com/v1",
+                "PrometheusRule",
+                { name: "istio-mesh-alerts", namespace: "istio-system", labels: { "app.kubernetes.io/part-of": "istio-mesh", release: "kps" } },
+            ],
+        );
     });
 });
 
@@ -78,15 +94,20 @@ describe("observability ops in the local stack", () => {
     before(async () => {
         stack = await runStack("local");
     });
-    it("renders the PrometheusRule", () => assert.strictEqual(stack.k8s("PrometheusRule", "istio-mesh-alerts", "istio-system").inputs.metadata.labels.release, "kube-prometheus-stack"));
+    it("renders the PrometheusRule", () =>
+        assert.strictEqual(stack.k8s("PrometheusRule", "istio-mesh-alerts", "istio-system").inputs.metadata.labels.release, "kube-prometheus-stack"));
     it("renders the dashboards in the platform's namespace", () =>
         assert.deepStrictEqual(
-            stack.resources.filter((r) => r.inputs?.kind === "ConfigMap" && r.inputs.metadata.labels?.grafana_dashboard === "1").map((r) => r.inputs.metadata.namespace),
+            stack.resources
+                .filter((r) => r.inputs?.kind === "ConfigMap" && r.inputs.metadata.labels?.grafana_dashboard === "1")
+                .map((r) => r.inputs.metadata.namespace),
             ["observability", "observability", "observability"],
         ));
     it("labels the monitors for the collector's target allocator", () =>
         assert.deepStrictEqual(
-            stack.resources.filter((r) => /^(Service|Pod)Monitor$/.test(r.inputs?.kind ?? "")).map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels["otel-collector"]]),
+            stack.resources
+                .filter((r) => /^(Service|Pod)Monitor$/.test(r.inputs?.kind ?? ""))
+                .map((r) => [r.inputs.metadata.name, r.inputs.metadata.labels["otel-collector"]]),
             [
                 ["istiod", "metrics"],
                 ["istio-sidecars", "metrics"],

@@ -54,13 +54,18 @@ describe("observability: telemetry plan", () => {
                 metrics: [{ providers: [{ name: "prometheus" }] }],
             }));
         it("samples customer-apps at 5%", () =>
-            assert.deepStrictEqual(plan.namespaces, { "customer-apps": { tracing: [{ providers: [{ name: "otel-tracing" }], randomSamplingPercentage: 5 }] } }));
+            assert.deepStrictEqual(plan.namespaces, {
+                "customer-apps": { tracing: [{ providers: [{ name: "otel-tracing" }], randomSamplingPercentage: 5 }] },
+            }));
     });
 
     describe("choices", () => {
         it("declares no access log provider and no default when logs are off", () => {
             const plan = telemetryPlan(obs({ accessLogs: "off" }));
-            assert.deepStrictEqual([plan.extensionProviders.map((p) => p.name), plan.defaultProviders, plan.meshWide.accessLogging], [["prometheus"], { metrics: ["prometheus"] }, undefined]);
+            assert.deepStrictEqual(
+                [plan.extensionProviders.map((p) => p.name), plan.defaultProviders, plan.meshWide.accessLogging],
+                [["prometheus"], { metrics: ["prometheus"] }, undefined],
+            );
         });
         it("uses Istio's text line for TEXT logs", () =>
             assert.deepStrictEqual(telemetryPlan(obs({ accessLogs: { mode: "all", encoding: "TEXT" } })).extensionProviders[0], {
@@ -82,15 +87,18 @@ describe("observability: telemetry plan", () => {
             }));
         it("replaces, not adds to, the mesh-wide log provider in a namespace that picks another", () =>
             assert.deepStrictEqual(
-                telemetryPlan(obs({ tracing: PROD.tracing, accessLogs: "errors-only", namespaces: { web: { accessLogs: { mode: "all", provider: "otel" } } } })).namespaces.web,
+                telemetryPlan(obs({ tracing: PROD.tracing, accessLogs: "errors-only", namespaces: { web: { accessLogs: { mode: "all", provider: "otel" } } } }))
+                    .namespaces.web,
                 { accessLogging: [{ providers: [{ name: "otel-access-log" }] }, { providers: [{ name: "envoy-file" }], disabled: true }] },
             ));
         it("declares a provider only a namespace uses", () =>
             assert.ok(
-                telemetryPlan(obs({ tracing: PROD.tracing, accessLogs: "off", namespaces: { web: { accessLogs: { mode: "all", provider: "otel" } } } }))
-                    .extensionProviders.some((p) => p.name === "otel-access-log"),
+                telemetryPlan(
+                    obs({ tracing: PROD.tracing, accessLogs: "off", namespaces: { web: { accessLogs: { mode: "all", provider: "otel" } } } }),
+                ).extensionProviders.some((p) => p.name === "otel-access-log"),
             ));
-        it("filters errors on the response code and Envoy's response flags", () => assert.strictEqual(ERRORS_ONLY_FILTER, "response.code >= 400 || response.flags != 0"));
+        it("filters errors on the response code and Envoy's response flags", () =>
+            assert.strictEqual(ERRORS_ONLY_FILTER, "response.code >= 400 || response.flags != 0"));
     });
 
     describe("provider references", () => {
@@ -108,22 +116,29 @@ describe("observability: telemetry plan", () => {
 });
 
 describe("observability: Kiali values", () => {
-    const values = (kiali: Record<string, unknown>) => kialiValues({ kiali: obs({ kiali: { ...KIALI, ...kiali } }).kiali!, istioNamespace: "istio-system" }) as any;
+    const values = (kiali: Record<string, unknown>) =>
+        kialiValues({ kiali: obs({ kiali: { ...KIALI, ...kiali } }).kiali!, istioNamespace: "istio-system" }) as any;
 
     it("logs in with Kubernetes tokens by default", () => assert.deepStrictEqual(values({}).auth, { strategy: "token" }));
     it("logs in through Keycloak with OpenID", () =>
         assert.deepStrictEqual(values({ login: "openid", issuer: "https://keycloak.example.com/realms/platform", clientId: "kiali-prod" }).auth, {
             strategy: "openid",
-            openid: { client_id: "kiali-prod", issuer_uri: "https://keycloak.example.com/realms/platform", scopes: ["openid", "profile", "email"], username_claim: "preferred_username" },
+            openid: {
+                client_id: "kiali-prod",
+                issuer_uri: "https://keycloak.example.com/realms/platform",
+                scopes: ["openid", "profile", "email"],
+                username_claim: "preferred_username",
+            },
         }));
     it("never puts the OpenID client secret in the values", () =>
-        assert.ok(!JSON.stringify(values({ login: "openid", issuer: "https://keycloak.example.com/realms/platform" })).includes("secret\":")));
-    it("reads its signing key from a Secret, not the ConfigMap", () => assert.deepStrictEqual(values({}).login_token, { signing_key: "secret:kiali-signing-key:key" }));
+        assert.ok(!JSON.stringify(values({ login: "openid", issuer: "https://keycloak.example.com/realms/platform" })).includes('secret":')));
+    it("reads its signing key from a Secret, not the ConfigMap", () =>
+        assert.deepStrictEqual(values({}).login_token, { signing_key: "secret:kiali-signing-key:key" }));
     it("points at Prometheus and the mesh root namespace", () =>
-        assert.deepStrictEqual([values({}).external_services.prometheus, values({}).external_services.istio], [
-            { url: "http://prometheus-operated.observability:9090" },
-            { root_namespace: "istio-system" },
-        ]));
+        assert.deepStrictEqual(
+            [values({}).external_services.prometheus, values({}).external_services.istio],
+            [{ url: "http://prometheus-operated.observability:9090" }, { root_namespace: "istio-system" }],
+        ));
     it("disables Grafana and tracing links without URLs", () =>
         assert.deepStrictEqual([values({}).external_services.grafana, values({}).external_services.tracing], [{ enabled: false }, { enabled: false }]));
     it("links Grafana and Tempo", () => {
@@ -133,10 +148,19 @@ describe("observability: Kiali values", () => {
             tracingUrl: "http://tempo-query-frontend.observability:3200",
             tracingBackend: "tempo",
         }).external_services;
-        assert.deepStrictEqual([v.grafana, v.tracing], [
-            { enabled: true, internal_url: "http://grafana.observability", external_url: "https://grafana.internal.example.com" },
-            { enabled: true, provider: "tempo", internal_url: "http://tempo-query-frontend.observability:3200", external_url: "http://tempo-query-frontend.observability:3200", use_grpc: false },
-        ]);
+        assert.deepStrictEqual(
+            [v.grafana, v.tracing],
+            [
+                { enabled: true, internal_url: "http://grafana.observability", external_url: "https://grafana.internal.example.com" },
+                {
+                    enabled: true,
+                    provider: "tempo",
+                    internal_url: "http://tempo-query-frontend.observability:3200",
+                    external_url: "http://tempo-query-frontend.observability:3200",
+                    use_grpc: false,
+                },
+            ],
+        );
     });
     it("serves at the root of its own host over https", () =>
         assert.deepStrictEqual(values({}).server, { web_root: "/", web_fqdn: "kiali.internal.example.com", web_schema: "https" }));
@@ -144,8 +168,12 @@ describe("observability: Kiali values", () => {
     it("pulls its pinned image once per node", () => assert.strictEqual(values({}).deployment.image_pull_policy, "IfNotPresent"));
     it("merges raw values last", () => assert.strictEqual(values({ replicas: 2, values: { deployment: { replicas: 3 } } }).deployment.replicas, 3));
     it("finds the chart in an OCI mirror", () =>
-        assert.deepStrictEqual(kialiChartRef({ kind: "oci", url: "oci://harbor.example.com/kiali" }, "2.29.0"), { chart: "oci://harbor.example.com/kiali/kiali-server", version: "2.29.0" }));
-    it("finds the chart in a local directory", () => assert.deepStrictEqual(kialiChartRef({ kind: "local", dir: "charts" }, "2.29.0"), { chart: "charts/kiali-server" }));
+        assert.deepStrictEqual(kialiChartRef({ kind: "oci", url: "oci://harbor.example.com/kiali" }, "2.29.0"), {
+            chart: "oci://harbor.example.com/kiali/kiali-server",
+            version: "2.29.0",
+        }));
+    it("finds the chart in a local directory", () =>
+        assert.deepStrictEqual(kialiChartRef({ kind: "local", dir: "charts" }, "2.29.0"), { chart: "charts/kiali-server" }));
 });
 
 describe("Observability component", () => {
@@ -160,14 +188,13 @@ describe("Observability component", () => {
                 metrics: [{ providers: [{ name: "prometheus" }] }],
             }));
         // Depending on the component waits for all its children, istiod (and its webhook) included.
-        it("creates it only after the control plane", () =>
-            assert.ok(stack.dependencyNames(stack.k8s("Telemetry", "mesh-default")).includes("mesh-istiod")));
+        it("creates it only after the control plane", () => assert.ok(stack.dependencyNames(stack.k8s("Telemetry", "mesh-default")).includes("mesh-istiod")));
         it("hands istiod the same providers", () => {
             const mesh = stack.get(CHART, "mesh-istiod").inputs.values.meshConfig;
-            assert.deepStrictEqual([mesh.extensionProviders.map((p: { name: string }) => p.name), mesh.defaultProviders], [
-                ["envoy-file", "prometheus"],
-                { metrics: ["prometheus"], accessLogging: ["envoy-file"] },
-            ]);
+            assert.deepStrictEqual(
+                [mesh.extensionProviders.map((p: { name: string }) => p.name), mesh.defaultProviders],
+                [["envoy-file", "prometheus"], { metrics: ["prometheus"], accessLogging: ["envoy-file"] }],
+            );
         });
         it("creates no monitors", () => assert.strictEqual(stack.ofType("kubernetes:monitoring.coreos.com/v1:PodMonitor").length, 0));
         it("installs no Kiali", () => assert.strictEqual(stack.find(CHART, "observability-kiali"), undefined));
@@ -183,7 +210,10 @@ describe("Observability component", () => {
     describe("with prometheus-operator", () => {
         let stack: Stack;
         before(async () => {
-            stack = await runProgram({ istio: { revision: "1-30-3" }, observability: { prometheus: { mode: "operator", monitorLabels: { release: "kps" }, interval: "30s" } } });
+            stack = await runProgram({
+                istio: { revision: "1-30-3" },
+                observability: { prometheus: { mode: "operator", monitorLabels: { release: "kps" }, interval: "30s" } },
+            });
         });
         it("scrapes istiod's monitoring port, for its revision", () =>
             assert.deepStrictEqual(stack.k8s("ServiceMonitor", "istiod", "istio-system").inputs.spec, {
@@ -194,29 +224,42 @@ describe("Observability component", () => {
             }));
         it("scrapes the gateways' merged metrics on 15020", () => {
             const spec = stack.k8s("PodMonitor", "istio-gateways", "istio-system").inputs.spec;
-            assert.deepStrictEqual([spec.selector, spec.namespaceSelector, spec.podMetricsEndpoints[0].path, spec.podMetricsEndpoints[0].relabelings[0].replacement], [
-                { matchExpressions: [{ key: "istio", operator: "In", values: ["ingressgateway", "ingressgateway-internal"] }] },
-                { matchNames: ["istio-ingress"] },
-                "/stats/prometheus",
-                "$1:15020",
-            ]);
+            assert.deepStrictEqual(
+                [spec.selector, spec.namespaceSelector, spec.podMetricsEndpoints[0].path, spec.podMetricsEndpoints[0].relabelings[0].replacement],
+                [
+                    { matchExpressions: [{ key: "istio", operator: "In", values: ["ingressgateway", "ingressgateway-internal"] }] },
+                    { matchNames: ["istio-ingress"] },
+                    "/stats/prometheus",
+                    "$1:15020",
+                ],
+            );
         });
         it("scrapes every sidecar in every namespace, gateways excepted", () => {
             const spec = stack.k8s("PodMonitor", "istio-sidecars", "istio-system").inputs.spec;
-            assert.deepStrictEqual([spec.selector.matchExpressions, spec.namespaceSelector], [
+            assert.deepStrictEqual(
+                [spec.selector.matchExpressions, spec.namespaceSelector],
                 [
-                    { key: "security.istio.io/tlsMode", operator: "Exists" },
-                    { key: "istio", operator: "DoesNotExist" },
+                    [
+                        { key: "security.istio.io/tlsMode", operator: "Exists" },
+                        { key: "istio", operator: "DoesNotExist" },
+                    ],
+                    { any: true },
                 ],
-                { any: true },
-            ]);
+            );
         });
         it("labels the monitors for Prometheus' selectors", () =>
-            assert.deepStrictEqual(stack.k8s("PodMonitor", "istio-sidecars").inputs.metadata.labels, { "app.kubernetes.io/part-of": "istio-mesh", release: "kps" }));
+            assert.deepStrictEqual(stack.k8s("PodMonitor", "istio-sidecars").inputs.metadata.labels, {
+                "app.kubernetes.io/part-of": "istio-mesh",
+                release: "kps",
+            }));
         it("creates the monitors after the control plane", () =>
             assert.ok(stack.dependencyNames(stack.k8s("ServiceMonitor", "istiod")).includes("mesh-istiod")));
         it("lists them in the outputs", () =>
-            assert.deepStrictEqual((stack.outputs.observability as any).metrics.monitors, ["ServiceMonitor/istiod", "PodMonitor/istio-gateways", "PodMonitor/istio-sidecars"]));
+            assert.deepStrictEqual((stack.outputs.observability as any).metrics.monitors, [
+                "ServiceMonitor/istiod",
+                "PodMonitor/istio-gateways",
+                "PodMonitor/istio-sidecars",
+            ]));
     });
 
     describe("per-namespace telemetry", () => {
@@ -233,10 +276,16 @@ describe("Observability component", () => {
             }));
         it("gives a namespace without overrides no Telemetry, even one named like an Object property", async () => {
             const other = await runProgram({ namespaces: { constructor: {} } });
-            assert.deepStrictEqual(other.ofType("kubernetes:telemetry.istio.io/v1:Telemetry").map((r) => r.inputs.metadata.namespace), ["istio-system"]);
+            assert.deepStrictEqual(
+                other.ofType("kubernetes:telemetry.istio.io/v1:Telemetry").map((r) => r.inputs.metadata.namespace),
+                ["istio-system"],
+            );
         });
         it("creates the Telemetry itself for a namespace this stack does not enrol", () =>
-            assert.deepStrictEqual(stack.get("kubernetes:telemetry.istio.io/v1:Telemetry", "observability-telemetry-legacy-apps").inputs.metadata.namespace, "legacy-apps"));
+            assert.deepStrictEqual(
+                stack.get("kubernetes:telemetry.istio.io/v1:Telemetry", "observability-telemetry-legacy-apps").inputs.metadata.namespace,
+                "legacy-apps",
+            ));
     });
 
     describe("with Kiali behind Keycloak", () => {
@@ -253,7 +302,10 @@ describe("Observability component", () => {
         });
         it("installs kiali-server 2.29.0 from kiali.org into the root namespace", () => {
             const c = stack.get(CHART, "observability-kiali").inputs;
-            assert.deepStrictEqual([c.chart, c.version, c.repositoryOpts.repo, c.namespace, c.name], ["kiali-server", "2.29.0", "https://kiali.org/helm-charts", "istio-system", "kiali"]);
+            assert.deepStrictEqual(
+                [c.chart, c.version, c.repositoryOpts.repo, c.namespace, c.name],
+                ["kiali-server", "2.29.0", "https://kiali.org/helm-charts", "istio-system", "kiali"],
+            );
         });
         it("keeps the client secret a secret", () =>
             assert.deepStrictEqual(secretPaths(stack.get("kubernetes:core/v1:Secret", "observability-kiali-oidc").wire), ["stringData"]));
@@ -263,7 +315,10 @@ describe("Observability component", () => {
             assert.deepStrictEqual(secretPaths(stack.get("kubernetes:core/v1:Secret", "observability-kiali-signing-key").wire), ["stringData"]));
         it("starts Kiali after its secrets and the control plane", () =>
             assert.deepStrictEqual(
-                stack.dependencyNames(stack.get(CHART, "observability-kiali")).filter((n) => n.startsWith("observability-") || n === "mesh-istiod").sort(),
+                stack
+                    .dependencyNames(stack.get(CHART, "observability-kiali"))
+                    .filter((n) => n.startsWith("observability-") || n === "mesh-istiod")
+                    .sort(),
                 ["mesh-istiod", "observability-kiali-oidc", "observability-kiali-signing-key"],
             ));
         it("publishes it only through the internal gateway", () =>
@@ -297,7 +352,10 @@ describe("Observability component", () => {
 
     describe("outputs", () => {
         it("report no log destination when access logs are off", async () =>
-            assert.deepStrictEqual(((await runProgram({ observability: { accessLogs: "off" } })).outputs.observability as any).accessLogs, { mode: "off", destination: "none" }));
+            assert.deepStrictEqual(((await runProgram({ observability: { accessLogs: "off" } })).outputs.observability as any).accessLogs, {
+                mode: "off",
+                destination: "none",
+            }));
         it("report the collector when access logs go over OpenTelemetry", async () =>
             assert.deepStrictEqual(
                 ((await runProgram({ observability: { tracing: PROD.tracing, accessLogs: { provider: "otel" } } })).outputs.observability as any).accessLogs,
@@ -334,7 +392,10 @@ describe("observability in the project's stacks", () => {
                 metrics: [{ providers: [{ name: "prometheus" }] }],
             }));
         it("creates no monitors and no Kiali", () =>
-            assert.deepStrictEqual([stack.ofType("kubernetes:monitoring.coreos.com/v1:PodMonitor").length, stack.find(CHART, "observability-kiali")], [0, undefined]));
+            assert.deepStrictEqual(
+                [stack.ofType("kubernetes:monitoring.coreos.com/v1:PodMonitor").length, stack.find(CHART, "observability-kiali")],
+                [0, undefined],
+            ));
     });
 
     describe("prod", () => {
@@ -359,16 +420,20 @@ describe("observability in the project's stacks", () => {
             assert.deepStrictEqual(stack.k8s("ServiceMonitor", "istiod").inputs.spec.selector.matchLabels, { app: "istiod", "istio.io/rev": "1-30-3" }));
         it("installs Kiali from the Harbor mirror into observability, with OpenID login", () => {
             const c = stack.get(CHART, "observability-kiali").inputs;
-            assert.deepStrictEqual([c.chart, c.namespace, c.values.auth.strategy, c.values.deployment.replicas], [
-                "oci://harbor.example.com/kiali-charts/kiali-server",
-                "observability",
-                "openid",
-                2,
-            ]);
+            assert.deepStrictEqual(
+                [c.chart, c.namespace, c.values.auth.strategy, c.values.deployment.replicas],
+                ["oci://harbor.example.com/kiali-charts/kiali-server", "observability", "openid", 2],
+            );
         });
         it("exports the Kiali URL and where traces go", () => {
             const o = stack.outputs.observability as any;
-            assert.deepStrictEqual([o.kialiUrl, o.traces], ["https://kiali.internal.example.com/", { provider: "otel", endpoint: "otel-collector.observability.svc.cluster.local:4317", samplingPercent: 1 }]);
+            assert.deepStrictEqual(
+                [o.kialiUrl, o.traces],
+                [
+                    "https://kiali.internal.example.com/",
+                    { provider: "otel", endpoint: "otel-collector.observability.svc.cluster.local:4317", samplingPercent: 1 },
+                ],
+            );
         });
     });
 });
@@ -391,10 +456,18 @@ describe("observability objects against the upstream CRDs", () => {
         telemetryObject("mesh-default", "istio-system", telemetryPlan(obs({ prometheus: "off" })).meshWide),
         ...Object.entries(plan.namespaces).map(([ns, spec]) => telemetryObject("default", ns, spec)),
         ...monitorObjects({ prometheus: everything.prometheus, istioNamespace: "istio-system", revision: "default", gatewayNamespaces: ["istio-ingress"] }),
-        kialiVirtualService({ host: "kiali.internal.example.com", namespace: "observability", gateway: "istio-ingress/internal-gateway", clusterDomain: "cluster.local" }),
+        kialiVirtualService({
+            host: "kiali.internal.example.com",
+            namespace: "observability",
+            gateway: "istio-ingress/internal-gateway",
+            clusterDomain: "cluster.local",
+        }),
     ];
     it("would catch a Telemetry the CRD refuses (the checks below can fail)", () =>
-        assert.notDeepStrictEqual(validate(telemetryObject("x", "web", { tracing: [{ providers: [{ name: "zipkin" }], randomSamplingPercentage: 150 }] }) as never), []));
+        assert.notDeepStrictEqual(
+            validate(telemetryObject("x", "web", { tracing: [{ providers: [{ name: "zipkin" }], randomSamplingPercentage: 150 }] }) as never),
+            [],
+        ));
     for (const o of objects) {
         it(`${o.kind} ${o.metadata.namespace}/${o.metadata.name}${o.kind === "Telemetry" ? ` (${Object.keys(o.spec).join(", ")})` : ""} validates`, () =>
             assert.deepStrictEqual(validate(o as unknown as Record<string, unknown>), []));

@@ -22,16 +22,28 @@ describe("Route", () => {
     describe("VirtualService spec", () => {
         it("qualifies a Service name with the route's namespace", () =>
             assert.strictEqual(destinationHost("api-service", "customer-apps"), "api-service.customer-apps.svc.cluster.local"));
-        it("keeps a qualified host as given", () => assert.strictEqual(destinationHost("health.ops.svc.cluster.local", "customer-apps"), "health.ops.svc.cluster.local"));
+        it("keeps a qualified host as given", () =>
+            assert.strictEqual(destinationHost("health.ops.svc.cluster.local", "customer-apps"), "health.ops.svc.cluster.local"));
         it("puts exact paths first and longer prefixes before shorter ones", () =>
-            assert.deepStrictEqual(orderPaths(ROUTE.paths).map((p) => p.path), ["/healthz", "/api/v2", "/api", "/"]));
+            assert.deepStrictEqual(
+                orderPaths(ROUTE.paths).map((p) => p.path),
+                ["/healthz", "/api/v2", "/api", "/"],
+            ));
         it("binds to the gateway by namespace/name", () =>
             assert.deepStrictEqual(virtualServiceSpec(ROUTE, "istio-ingress/external-gateway").gateways, ["istio-ingress/external-gateway"]));
         it("builds one named HTTP route per path", () =>
             assert.deepStrictEqual(virtualServiceSpec(ROUTE, "istio-ingress/external-gateway").http, [
                 { name: "exact-healthz", match: [{ uri: { exact: "/healthz" } }], route: [{ destination: { host: "health.ops.svc.cluster.local" } }] },
-                { name: "prefix-api-v2", match: [{ uri: { prefix: "/api/v2" } }], route: [{ destination: { host: "api-v2.customer-apps.svc.cluster.local", port: { number: 8000 } } }] },
-                { name: "prefix-api", match: [{ uri: { prefix: "/api" } }], route: [{ destination: { host: "api-service.customer-apps.svc.cluster.local", port: { number: 8000 } } }] },
+                {
+                    name: "prefix-api-v2",
+                    match: [{ uri: { prefix: "/api/v2" } }],
+                    route: [{ destination: { host: "api-v2.customer-apps.svc.cluster.local", port: { number: 8000 } } }],
+                },
+                {
+                    name: "prefix-api",
+                    match: [{ uri: { prefix: "/api" } }],
+                    route: [{ destination: { host: "api-service.customer-apps.svc.cluster.local", port: { number: 8000 } } }],
+                },
                 { name: "prefix-root", match: [{ uri: { prefix: "/" } }], route: [{ destination: { host: "web-service.customer-apps.svc.cluster.local" } }] },
             ]));
     });
@@ -47,8 +59,16 @@ describe("Route", () => {
                 hosts: ["app.dev.example.com"],
                 gateways: ["istio-ingress/external-gateway"],
                 http: [
-                    { name: "prefix-api", match: [{ uri: { prefix: "/api" } }], route: [{ destination: { host: "api-service.customer-apps.svc.cluster.local", port: { number: 8000 } } }] },
-                    { name: "prefix-web", match: [{ uri: { prefix: "/web" } }], route: [{ destination: { host: "web-service.customer-apps.svc.cluster.local", port: { number: 8000 } } }] },
+                    {
+                        name: "prefix-api",
+                        match: [{ uri: { prefix: "/api" } }],
+                        route: [{ destination: { host: "api-service.customer-apps.svc.cluster.local", port: { number: 8000 } } }],
+                    },
+                    {
+                        name: "prefix-web",
+                        match: [{ uri: { prefix: "/web" } }],
+                        route: [{ destination: { host: "web-service.customer-apps.svc.cluster.local", port: { number: 8000 } } }],
+                    },
                 ],
             }));
         it("creates the route only after its gateway", () =>
@@ -62,7 +82,14 @@ describe("Route", () => {
         it("binds to the internal Gateway", async () => {
             const stack = await runProgram({
                 gateways: { internal: { hosts: ["*.internal.example.com"] } },
-                routes: { grafana: { namespace: "observability", gateway: "internal", hosts: ["grafana.internal.example.com"], paths: [{ prefix: "/", service: "grafana", port: 3000 }] } },
+                routes: {
+                    grafana: {
+                        namespace: "observability",
+                        gateway: "internal",
+                        hosts: ["grafana.internal.example.com"],
+                        paths: [{ prefix: "/", service: "grafana", port: 3000 }],
+                    },
+                },
             });
             assert.deepStrictEqual(stack.k8s("VirtualService", "grafana", "observability").inputs.spec.gateways, ["istio-ingress/internal-gateway"]);
         });

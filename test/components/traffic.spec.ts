@@ -31,7 +31,8 @@ describe("traffic", () => {
             }));
         it("leaves TLS to auto mTLS during a migration", () =>
             assert.deepStrictEqual(destinationRuleSpec(HOST, canary, false), { host: HOST, subsets: SUBSETS }));
-        it("is not needed for routes alone", () => assert.strictEqual(destinationRuleSpec(HOST, { subsets: [], routes: [{ to: {}, timeout: "5s" }] }), undefined));
+        it("is not needed for routes alone", () =>
+            assert.strictEqual(destinationRuleSpec(HOST, { subsets: [], routes: [{ to: {}, timeout: "5s" }] }), undefined));
     });
 
     describe("VirtualService", () => {
@@ -62,11 +63,14 @@ describe("traffic", () => {
         it("names the port when the service sets one", () =>
             assert.deepStrictEqual(httpRoute(HOST, 8000, { to: {} }).route, [{ destination: { host: HOST, port: { number: 8000 } } }]));
         it("sets timeout and retries, retry conditions comma-separated", () =>
-            assert.deepStrictEqual(httpRoute(HOST, undefined, { to: {}, timeout: "10s", retries: { attempts: 3, perTryTimeout: "2s", retryOn: ["5xx", "connect-failure"] } }), {
-                route: [{ destination: { host: HOST } }],
-                timeout: "10s",
-                retries: { attempts: 3, perTryTimeout: "2s", retryOn: "5xx,connect-failure" },
-            }));
+            assert.deepStrictEqual(
+                httpRoute(HOST, undefined, { to: {}, timeout: "10s", retries: { attempts: 3, perTryTimeout: "2s", retryOn: ["5xx", "connect-failure"] } }),
+                {
+                    route: [{ destination: { host: HOST } }],
+                    timeout: "10s",
+                    retries: { attempts: 3, perTryTimeout: "2s", retryOn: "5xx,connect-failure" },
+                },
+            ));
         it("injects a delay and an abort for a share of requests", () =>
             assert.deepStrictEqual(
                 httpRoute(HOST, undefined, { to: {}, fault: { delay: { fixedDelay: "5s", percent: 10 }, abort: { httpStatus: 503, percent: 1.5 } } }).fault,
@@ -103,15 +107,23 @@ describe("traffic", () => {
         it("registers a DestinationRule named after the service, in its namespace", () =>
             assert.strictEqual(stack.k8s("DestinationRule", "reviews", "shop").inputs.spec.host, HOST));
         it("registers a VirtualService with the header route first", () =>
-            assert.deepStrictEqual(stack.k8s("VirtualService", "reviews", "shop").inputs.spec.http[0].match, [{ headers: { "end-user": { exact: "jason" } } }]));
+            assert.deepStrictEqual(stack.k8s("VirtualService", "reviews", "shop").inputs.spec.http[0].match, [
+                { headers: { "end-user": { exact: "jason" } } },
+            ]));
         it("registers only a VirtualService for routes without subsets", () =>
             assert.deepStrictEqual(
-                [stack.k8s("VirtualService", "ratings", "shop").inputs.spec.http[0].timeout, stack.resources.some((r) => r.inputs?.kind === "DestinationRule" && r.inputs.metadata.name === "ratings")],
+                [
+                    stack.k8s("VirtualService", "ratings", "shop").inputs.spec.http[0].timeout,
+                    stack.resources.some((r) => r.inputs?.kind === "DestinationRule" && r.inputs.metadata.name === "ratings"),
+                ],
                 ["2s", false],
             ));
         it("registers only a DestinationRule for a circuit breaker alone", () =>
             assert.deepStrictEqual(
-                [stack.k8s("DestinationRule", "details", "shop").inputs.spec.trafficPolicy.outlierDetection, stack.resources.some((r) => r.inputs?.kind === "VirtualService" && r.inputs.metadata.name === "details")],
+                [
+                    stack.k8s("DestinationRule", "details", "shop").inputs.spec.trafficPolicy.outlierDetection,
+                    stack.resources.some((r) => r.inputs?.kind === "VirtualService" && r.inputs.metadata.name === "details"),
+                ],
                 [{ consecutive5xxErrors: 3 }, false],
             ));
         it("makes the rules wait for istiod (the validation webhook)", () =>

@@ -41,11 +41,15 @@ describe("config: istio.cni and istio.dataplane", () => {
             });
         }
         it("takes explicit directories with distribution custom", () => {
-            const cni = parseMeshConfig({ istio: { cni: { distribution: "custom", binDir: "/usr/libexec/cni", confDir: "/etc/kubernetes/cni/net.d" } } }).istio.cni;
+            const cni = parseMeshConfig({ istio: { cni: { distribution: "custom", binDir: "/usr/libexec/cni", confDir: "/etc/kubernetes/cni/net.d" } } }).istio
+                .cni;
             assert.deepStrictEqual([cni.binDir, cni.confDir], ["/usr/libexec/cni", "/etc/kubernetes/cni/net.d"]);
         });
         it("lets an explicit directory override a distribution's (older k3s)", () =>
-            assert.strictEqual(parseMeshConfig({ istio: { cni: { distribution: "k3s", binDir: "/var/lib/rancher/k3s/data/current/bin" } } }).istio.cni.binDir, "/var/lib/rancher/k3s/data/current/bin"));
+            assert.strictEqual(
+                parseMeshConfig({ istio: { cni: { distribution: "k3s", binDir: "/var/lib/rancher/k3s/data/current/bin" } } }).istio.cni.binDir,
+                "/var/lib/rancher/k3s/data/current/bin",
+            ));
     });
 
     describe("switches", () => {
@@ -54,7 +58,9 @@ describe("config: istio.cni and istio.dataplane", () => {
         it("is off with `enabled: false`", () => assert.strictEqual(parseMeshConfig({ istio: { cni: { enabled: false } } }).istio.cni.enabled, false));
         it("runs standalone with `chained: false`", () => assert.strictEqual(parseMeshConfig({ istio: { cni: { chained: false } } }).istio.cni.chained, false));
         it("keeps raw chart values", () =>
-            assert.deepStrictEqual(parseMeshConfig({ istio: { cni: { values: { seLinuxOptions: { type: "spc_t" } } } } }).istio.cni.values, { seLinuxOptions: { type: "spc_t" } }));
+            assert.deepStrictEqual(parseMeshConfig({ istio: { cni: { values: { seLinuxOptions: { type: "spc_t" } } } } }).istio.cni.values, {
+                seLinuxOptions: { type: "spc_t" },
+            }));
     });
 
     describe("bad input", () => {
@@ -108,8 +114,10 @@ describe("config: istio.cni and istio.dataplane", () => {
     });
 
     describe("namespaces' podSecurity", () => {
-        it("reads restricted", () => assert.strictEqual(parseMeshConfig({ namespaces: { shop: { podSecurity: "restricted" } } }).namespaces.shop.podSecurity, "restricted"));
-        it("leaves it unset by default (the CNI setting decides)", () => assert.strictEqual(parseMeshConfig({ namespaces: { shop: {} } }).namespaces.shop.podSecurity, undefined));
+        it("reads restricted", () =>
+            assert.strictEqual(parseMeshConfig({ namespaces: { shop: { podSecurity: "restricted" } } }).namespaces.shop.podSecurity, "restricted"));
+        it("leaves it unset by default (the CNI setting decides)", () =>
+            assert.strictEqual(parseMeshConfig({ namespaces: { shop: {} } }).namespaces.shop.podSecurity, undefined));
         it("defaults to baseline while the CNI agent runs", () => assert.strictEqual(effectivePodSecurity(undefined, { enabled: true }), "baseline"));
         it("writes no level without the CNI agent", () => assert.strictEqual(effectivePodSecurity(undefined, { enabled: false }), undefined));
         it("keeps an explicit level", () => assert.strictEqual(effectivePodSecurity("restricted", { enabled: true }), "restricted"));

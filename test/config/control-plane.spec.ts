@@ -9,8 +9,7 @@ describe("config: controlPlane", () => {
     describe("defaults", () => {
         const cp = parseMeshConfig({}).controlPlane;
 
-        it("autoscales istiod from 1 to 5 replicas at 80% CPU", () =>
-            assert.deepStrictEqual(cp.scaling, { kind: "autoscale", min: 1, max: 5, targetCpu: 80 }));
+        it("autoscales istiod from 1 to 5 replicas at 80% CPU", () => assert.deepStrictEqual(cp.scaling, { kind: "autoscale", min: 1, max: 5, targetCpu: 80 }));
         it("requests 500m CPU and 2Gi memory", () => assert.deepStrictEqual(cp.resources, { requests: { cpu: "500m", memory: "2Gi" } }));
         it("has no PodDisruptionBudget with a single minimum replica", () => assert.strictEqual(cp.podDisruptionBudget, false));
         it("prefers spreading istiod over nodes", () => assert.strictEqual(cp.antiAffinity, "preferred"));
@@ -32,9 +31,7 @@ describe("config: controlPlane", () => {
 
     describe("bad input", () => {
         it("names a replica count that is not a number", () =>
-            assert.deepStrictEqual(problems({ controlPlane: { replicas: "two" } }), [
-                'istio-mesh:controlPlane.replicas: must be an integer >= 1 (got "two")',
-            ]));
+            assert.deepStrictEqual(problems({ controlPlane: { replicas: "two" } }), ['istio-mesh:controlPlane.replicas: must be an integer >= 1 (got "two")']));
         it("names zero replicas", () =>
             assert.deepStrictEqual(problems({ controlPlane: { replicas: 0 } }), ["istio-mesh:controlPlane.replicas: must be an integer >= 1 (got 0)"]));
         it("refuses replicas together with autoscale", () =>

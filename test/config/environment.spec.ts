@@ -25,18 +25,24 @@ describe("config: local chart directory", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
         const problems = checkChartDirectory(parseMeshConfig({ istio: { chartDir: dir } }).istio, process.cwd());
         const all = "base, istiod, gateway, cni";
-        assert.deepStrictEqual(problems.map((p) => p.message), [
-            `${path.join(dir, "base", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
-            `${path.join(dir, "istiod", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
-            `${path.join(dir, "gateway", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
-            `${path.join(dir, "cni", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
-        ]);
+        assert.deepStrictEqual(
+            problems.map((p) => p.message),
+            [
+                `${path.join(dir, "base", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
+                `${path.join(dir, "istiod", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
+                `${path.join(dir, "gateway", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
+                `${path.join(dir, "cni", "Chart.yaml")} does not exist: the directory must hold Istio's charts as ${all}`,
+            ],
+        );
     });
 
     it("does not ask for the cni chart when istio.cni is off", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "charts-"));
         const problems = checkChartDirectory(parseMeshConfig({ istio: { chartDir: dir, cni: false } }).istio, process.cwd());
-        assert.deepStrictEqual(problems.map((p) => path.basename(path.dirname(p.message.split(" ")[0]))), ["base", "istiod", "gateway"]);
+        assert.deepStrictEqual(
+            problems.map((p) => path.basename(path.dirname(p.message.split(" ")[0]))),
+            ["base", "istiod", "gateway"],
+        );
     });
 
     it("checks nothing for repository sources", () => assert.deepStrictEqual(checkChartDirectory(parseMeshConfig({}).istio, "/nonexistent"), []));

@@ -34,19 +34,40 @@ const P = "istio-mesh:gateways";
 describe("config: gateways as a map", () => {
     describe("names", () => {
         it("derives an ingress gateway's release, Gateway and labels from its key", () =>
-            assert.deepStrictEqual(gatewayIdentity("partner", "ingress"), { release: "istio-ingressgateway-partner", gatewayName: "partner-gateway", istioLabel: "ingressgateway-partner" }));
+            assert.deepStrictEqual(gatewayIdentity("partner", "ingress"), {
+                release: "istio-ingressgateway-partner",
+                gatewayName: "partner-gateway",
+                istioLabel: "ingressgateway-partner",
+            }));
         it("names an egress gateway called egress as Istio does", () =>
-            assert.deepStrictEqual(gatewayIdentity("egress", "egress"), { release: "istio-egressgateway", gatewayName: "egress-gateway", istioLabel: "egressgateway" }));
+            assert.deepStrictEqual(gatewayIdentity("egress", "egress"), {
+                release: "istio-egressgateway",
+                gatewayName: "egress-gateway",
+                istioLabel: "egressgateway",
+            }));
         it("suffixes any other egress gateway with its key", () =>
-            assert.deepStrictEqual(gatewayIdentity("dmz", "egress"), { release: "istio-egressgateway-dmz", gatewayName: "dmz-gateway", istioLabel: "egressgateway-dmz" }));
+            assert.deepStrictEqual(gatewayIdentity("dmz", "egress"), {
+                release: "istio-egressgateway-dmz",
+                gatewayName: "dmz-gateway",
+                istioLabel: "egressgateway-dmz",
+            }));
         it("labels a gateway's type with its key", () =>
             assert.deepStrictEqual(gateway("partner", { ports: [TCP] }).labels, { istio: "ingressgateway-partner", "gateway-type": "partner" }));
         it("keeps the stack file's order", () =>
-            assert.deepStrictEqual(Object.keys(parseMeshConfig(raw({ gateways: { partner: { ports: [TCP] }, egress: { kind: "egress" } } })).gateways.byName), ["external", "internal", "partner", "egress"]));
+            assert.deepStrictEqual(Object.keys(parseMeshConfig(raw({ gateways: { partner: { ports: [TCP] }, egress: { kind: "egress" } } })).gateways.byName), [
+                "external",
+                "internal",
+                "partner",
+                "egress",
+            ]));
         it("refuses a key that is not a DNS label", () =>
-            assert.deepStrictEqual(problems({ gateways: { Partner: { ports: [TCP] } } }), [`${P}.Partner: is not a valid gateway name: must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`]));
+            assert.deepStrictEqual(problems({ gateways: { Partner: { ports: [TCP] } } }), [
+                `${P}.Partner: is not a valid gateway name: must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)`,
+            ]));
         it("refuses a gateways value that is not a map", () =>
-            assert.deepStrictEqual(problems({ gateways: "external" }), [`${P}: must be a map of gateway name to settings, with an optional namespace (got "external")`]));
+            assert.deepStrictEqual(problems({ gateways: "external" }), [
+                `${P}: must be a map of gateway name to settings, with an optional namespace (got "external")`,
+            ]));
     });
 
     describe("defaults of a new gateway", () => {
@@ -57,12 +78,25 @@ describe("config: gateways as a map", () => {
         it("has no certificate", () => assert.strictEqual(g().issuer, "none"));
         it("admits any source", () => assert.deepStrictEqual(g().loadBalancerSourceRanges, []));
         it("is placed anywhere with one replica", () =>
-            assert.deepStrictEqual(gateway("partner", { ports: [TCP], replicas: 1 }).placement, { nodeSelector: {}, tolerations: [], antiAffinity: "none", zoneSpread: "none" }));
+            assert.deepStrictEqual(gateway("partner", { ports: [TCP], replicas: 1 }).placement, {
+                nodeSelector: {},
+                tolerations: [],
+                antiAffinity: "none",
+                zoneSpread: "none",
+            }));
         it("spreads over nodes and zones, preferred, from two replicas", () =>
-            assert.deepStrictEqual(gateway("partner", { ports: [TCP], replicas: 2 }).placement, { nodeSelector: {}, tolerations: [], antiAffinity: "preferred", zoneSpread: "preferred" }));
-        it("spreads an autoscaled gateway by its minimum", () => assert.strictEqual(gateway("partner", { ports: [TCP], autoscale: { min: 2 } }).placement.antiAffinity, "preferred"));
+            assert.deepStrictEqual(gateway("partner", { ports: [TCP], replicas: 2 }).placement, {
+                nodeSelector: {},
+                tolerations: [],
+                antiAffinity: "preferred",
+                zoneSpread: "preferred",
+            }));
+        it("spreads an autoscaled gateway by its minimum", () =>
+            assert.strictEqual(gateway("partner", { ports: [TCP], autoscale: { min: 2 } }).placement.antiAffinity, "preferred"));
         it("serves HTTPS SIMPLE on 443 without ports", () =>
-            assert.deepStrictEqual(gateway("partner", { hosts: ["p.example.com"], issuer: "internal" }).ports, [{ number: 443, name: "https", protocol: "HTTPS", tls: "SIMPLE" }]));
+            assert.deepStrictEqual(gateway("partner", { hosts: ["p.example.com"], issuer: "internal" }).ports, [
+                { number: 443, name: "https", protocol: "HTTPS", tls: "SIMPLE" },
+            ]));
         it("names a port after its protocol and number", () => assert.strictEqual(gateway("partner", { ports: [TCP] }).ports[0].name, "tcp-5432"));
         it("gives an egress gateway a ClusterIP Service and no ports of its own", () => {
             const e = gateway("egress", { kind: "egress" });
@@ -82,13 +116,17 @@ describe("config: gateways as a map", () => {
     });
 
     describe("namespaces", () => {
-        it("places a gateway in the control plane's namespace", () => assert.strictEqual(gateway("egress", { kind: "egress", namespace: "istio-system" }).namespace, "istio-system"));
+        it("places a gateway in the control plane's namespace", () =>
+            assert.strictEqual(gateway("egress", { kind: "egress", namespace: "istio-system" }).namespace, "istio-system"));
         it("refuses kube-system for one gateway", () =>
             assert.deepStrictEqual(problems({ gateways: { egress: { kind: "egress", namespace: "kube-system" } } }), [
                 `${P}.egress.namespace: must not be kube-system: gateways need sidecar injection, which Istio never does in kube-system`,
             ]));
         it("gives each gateway's identity its own namespace", () =>
-            assert.strictEqual(gatewayIdentities(parseMeshConfig(raw({ gateways: { egress: { kind: "egress", namespace: "istio-system" } } })).gateways).egress.gateway, "istio-system/egress-gateway"));
+            assert.strictEqual(
+                gatewayIdentities(parseMeshConfig(raw({ gateways: { egress: { kind: "egress", namespace: "istio-system" } } })).gateways).egress.gateway,
+                "istio-system/egress-gateway",
+            ));
     });
 
     describe("kind", () => {
@@ -112,7 +150,11 @@ describe("config: gateways as a map", () => {
                 `${P}.partner.serviceType: must be LoadBalancer with address: only a LoadBalancer Service holds a pinned address (got ClusterIP)`,
             ]));
         it("reads source ranges", () =>
-            assert.deepStrictEqual(gateway("partner", { address: "10.0.10.52", ports: [TCP], loadBalancerSourceRanges: ["198.51.100.0/24", "2001:db8::/48"] }).loadBalancerSourceRanges, ["198.51.100.0/24", "2001:db8::/48"]));
+            assert.deepStrictEqual(
+                gateway("partner", { address: "10.0.10.52", ports: [TCP], loadBalancerSourceRanges: ["198.51.100.0/24", "2001:db8::/48"] })
+                    .loadBalancerSourceRanges,
+                ["198.51.100.0/24", "2001:db8::/48"],
+            ));
         it("refuses a source range that is not a CIDR", () =>
             assert.deepStrictEqual(problems({ gateways: { partner: { address: "10.0.10.52", ports: [TCP], loadBalancerSourceRanges: ["198.51.100.7"] } } }), [
                 `${P}.partner.loadBalancerSourceRanges[0]: must be a CIDR such as 203.0.113.0/24 or 2001:db8::/48 (got "198.51.100.7")`,
@@ -154,15 +196,39 @@ describe("config: gateways as a map", () => {
                 `${P}.partner.issuer: HTTPS port 443 terminates TLS and needs a certificate: set issuer (internal: the stack's CA; acme: Let's Encrypt, external gateway only), or make the port TLS passthrough`,
             ]));
         it("refuses MUTUAL with a certificate from ACME", () =>
-            assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS", tls: "MUTUAL" }, { number: 80, protocol: "HTTP", httpsRedirect: true }] } } }), [
-                `${P}.external.ports[0]: MUTUAL on port 443 verifies client certificates against the internal CA, which only issuer: internal puts beside the gateway's certificate; set issuer: internal or tls: SIMPLE`,
-            ]));
+            assert.deepStrictEqual(
+                problems({
+                    gateways: {
+                        external: {
+                            ports: [
+                                { number: 443, protocol: "HTTPS", tls: "MUTUAL" },
+                                { number: 80, protocol: "HTTP", httpsRedirect: true },
+                            ],
+                        },
+                    },
+                }),
+                [
+                    `${P}.external.ports[0]: MUTUAL on port 443 verifies client certificates against the internal CA, which only issuer: internal puts beside the gateway's certificate; set issuer: internal or tls: SIMPLE`,
+                ],
+            ));
         it("refuses ports without HTTP 80 on a gateway signed by ACME", () =>
             assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS" }] } } }), [
                 `${P}.external.ports: has no HTTP port 80, where Let's Encrypt sends issuer acme's HTTP-01 challenges: add {number: 80, protocol: HTTP, httpsRedirect: true} or set issuer: internal`,
             ]));
         it("accepts explicit ports with the redirect on 80 under ACME", () =>
-            assert.deepStrictEqual(problems({ gateways: { external: { ports: [{ number: 443, protocol: "HTTPS" }, { number: 80, protocol: "HTTP", httpsRedirect: true }] } } }), []));
+            assert.deepStrictEqual(
+                problems({
+                    gateways: {
+                        external: {
+                            ports: [
+                                { number: 443, protocol: "HTTPS" },
+                                { number: 80, protocol: "HTTP", httpsRedirect: true },
+                            ],
+                        },
+                    },
+                }),
+                [],
+            ));
         it("refuses a wildcard-only passthrough host", () =>
             assert.deepStrictEqual(problems({ gateways: { partner: { ports: [{ ...PASSTHROUGH, hosts: ["*"] }] } } }), [
                 `${P}.partner.ports[0].hosts[0]: "*" cannot be routed by SNI: clients send a DNS name in TLS server name indication, never an IP address, and "*" would pass every connection to one backend; name the host (db.partner.example.com)`,
@@ -235,9 +301,12 @@ describe("config: gateways as a map", () => {
                 `${P}.external.placement.tolerations[0].key: required with operator Equal: the taint key to tolerate, e.g. node-role.kubernetes.io/edge`,
             ]));
         it("refuses tolerationSeconds without NoExecute", () =>
-            assert.deepStrictEqual(problems({ gateways: { external: { placement: { tolerations: [{ key: "edge", effect: "NoSchedule", tolerationSeconds: 30 }] } } } }), [
-                `${P}.external.placement.tolerations[0].tolerationSeconds: applies only to effect NoExecute (how long a pod stays on a node tainted after it started)`,
-            ]));
+            assert.deepStrictEqual(
+                problems({ gateways: { external: { placement: { tolerations: [{ key: "edge", effect: "NoSchedule", tolerationSeconds: 30 }] } } } }),
+                [
+                    `${P}.external.placement.tolerations[0].tolerationSeconds: applies only to effect NoExecute (how long a pod stays on a node tainted after it started)`,
+                ],
+            ));
         it("refuses an unknown spread mode", () =>
             assert.deepStrictEqual(problems({ gateways: { external: { placement: { zoneSpread: "always" } } } }), [
                 `${P}.external.placement.zoneSpread: must be one of none, preferred, required (got "always")`,
@@ -251,7 +320,9 @@ describe("config: gateways as a map", () => {
     describe("the nodes that announce a pool", () => {
         const pool = (extra: Record<string, unknown>) => ({ cluster: { addressPools: [{ ...BASE.cluster.addressPools[0], ...extra }] } });
         it("reads the announcing nodes' labels", () =>
-            assert.deepStrictEqual(parseMeshConfig(raw(pool({ nodeSelector: { "node-role.kubernetes.io/edge": "" } }))).cluster.addressPools[0].nodeSelector, { "node-role.kubernetes.io/edge": "" }));
+            assert.deepStrictEqual(parseMeshConfig(raw(pool({ nodeSelector: { "node-role.kubernetes.io/edge": "" } }))).cluster.addressPools[0].nodeSelector, {
+                "node-role.kubernetes.io/edge": "",
+            }));
         it("announces from every speaker by default", () => assert.strictEqual(parseMeshConfig(raw()).cluster.addressPools[0].nodeSelector, undefined));
         it("refuses a node selector on a pool that is not announced here", () =>
             assert.deepStrictEqual(problems(pool({ advertisement: "none", nodeSelector: { edge: "true" } })), [
@@ -272,28 +343,49 @@ describe("config: gateways as a map", () => {
             ));
         it("refuses a route through a gateway without HTTP ports", () =>
             assert.deepStrictEqual(
-                problems({ gateways: { partner: { ports: [TCP] } }, routes: { shop: { namespace: "apps", gateway: "partner", hosts: ["p.example.com"], paths: [{ prefix: "/", service: "web" }] } } }),
-                ["istio-mesh:routes.shop.gateway: the partner gateway has no HTTP or HTTPS port: routes match hosts and paths, which its TCP and TLS passthrough ports do not carry"],
+                problems({
+                    gateways: { partner: { ports: [TCP] } },
+                    routes: { shop: { namespace: "apps", gateway: "partner", hosts: ["p.example.com"], paths: [{ prefix: "/", service: "web" }] } },
+                }),
+                [
+                    "istio-mesh:routes.shop.gateway: the partner gateway has no HTTP or HTTPS port: routes match hosts and paths, which its TCP and TLS passthrough ports do not carry",
+                ],
             ));
         it("refuses a route through an egress gateway", () =>
             assert.deepStrictEqual(
-                problems({ gateways: { egress: { kind: "egress" } }, routes: { shop: { namespace: "apps", gateway: "egress", hosts: ["p.example.com"], paths: [{ prefix: "/", service: "web" }] } } }),
-                ["istio-mesh:routes.shop.gateway: egress is an egress gateway: routes publish services through an ingress gateway; pick one of external, internal"],
+                problems({
+                    gateways: { egress: { kind: "egress" } },
+                    routes: { shop: { namespace: "apps", gateway: "egress", hosts: ["p.example.com"], paths: [{ prefix: "/", service: "web" }] } },
+                }),
+                [
+                    "istio-mesh:routes.shop.gateway: egress is an egress gateway: routes publish services through an ingress gateway; pick one of external, internal",
+                ],
             ));
         it("routes an external service through an egress gateway", () =>
-            assert.deepStrictEqual(problems({ gateways: { egress: { kind: "egress" } }, externalServices: { stripe: { hosts: ["api.stripe.com"], gateway: "egress" } } }), []));
+            assert.deepStrictEqual(
+                problems({ gateways: { egress: { kind: "egress" } }, externalServices: { stripe: { hosts: ["api.stripe.com"], gateway: "egress" } } }),
+                [],
+            ));
         it("refuses an external service routed through an ingress gateway", () =>
-            assert.deepStrictEqual(problems({ gateways: { egress: { kind: "egress" } }, externalServices: { stripe: { hosts: ["api.stripe.com"], gateway: "internal" } } }), [
-                "istio-mesh:externalServices.stripe.gateway: internal is an ingress gateway: outbound traffic leaves through an egress gateway (kind: egress); pick one of egress",
-            ]));
+            assert.deepStrictEqual(
+                problems({ gateways: { egress: { kind: "egress" } }, externalServices: { stripe: { hosts: ["api.stripe.com"], gateway: "internal" } } }),
+                [
+                    "istio-mesh:externalServices.stripe.gateway: internal is an ingress gateway: outbound traffic leaves through an egress gateway (kind: egress); pick one of egress",
+                ],
+            ));
         it("refuses an external service routed through a gateway that does not exist", () =>
             assert.deepStrictEqual(problems({ externalServices: { stripe: { hosts: ["api.stripe.com"], gateway: "egress" } } }), [
                 "istio-mesh:externalServices.stripe.gateway: no gateway is named egress: configure gateways.egress with kind: egress",
             ]));
         it("refuses plain TCP through an egress gateway", () =>
             assert.deepStrictEqual(
-                problems({ gateways: { egress: { kind: "egress" } }, externalServices: { smtp: { hosts: ["smtp.example.com"], ports: [{ number: 25, protocol: "TCP" }], gateway: "egress" } } }),
-                ["istio-mesh:externalServices.smtp.gateway: an egress gateway carries TLS (passed through by SNI) or originates TLS: give the service a TLS port or originateTls"],
+                problems({
+                    gateways: { egress: { kind: "egress" } },
+                    externalServices: { smtp: { hosts: ["smtp.example.com"], ports: [{ number: 25, protocol: "TCP" }], gateway: "egress" } },
+                }),
+                [
+                    "istio-mesh:externalServices.smtp.gateway: an egress gateway carries TLS (passed through by SNI) or originates TLS: give the service a TLS port or originateTls",
+                ],
             ));
         it("admits gateway:<name> allow rules for a new gateway", () =>
             assert.deepStrictEqual(problems({ gateways: { partner: { ports: [TCP] } }, namespaces: { apps: { allow: [{ from: "gateway:partner" }] } } }), []));

@@ -72,7 +72,10 @@ describe("config: include on the program's path", () => {
 
     it("reads the included files relative to the project directory", () => {
         const dir = project({ "mesh/a.yaml": "namespaces:\n  shop: {}\n" });
-        assert.deepStrictEqual(rawFromPulumiConfig({ "istio-mesh:include": '["mesh"]', "istio-mesh:mtls": "STRICT" }, dir), { mtls: "STRICT", namespaces: { shop: {} } });
+        assert.deepStrictEqual(rawFromPulumiConfig({ "istio-mesh:include": '["mesh"]', "istio-mesh:mtls": "STRICT" }, dir), {
+            mtls: "STRICT",
+            namespaces: { shop: {} },
+        });
     });
 
     describe("programRoot", () => {
@@ -115,7 +118,8 @@ describe("config: include on the program's path", () => {
 
         it("stops before any resource when an included path is missing", async () => {
             await assert.rejects(runProgram({ include: ["mesh/nope"] }, { rootDirectory: project({}) }), {
-                message: 'invalid stack configuration:\nistio-mesh:include[0]: "mesh/nope" does not exist (paths are relative to the project directory, where Pulumi.yaml is)',
+                message:
+                    'invalid stack configuration:\nistio-mesh:include[0]: "mesh/nope" does not exist (paths are relative to the project directory, where Pulumi.yaml is)',
             });
         });
 

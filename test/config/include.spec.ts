@@ -57,16 +57,22 @@ describe("config: include", () => {
 
         it("puts the stack's entries first, then each file's in include order", () =>
             assert.deepStrictEqual(
-                Object.keys(merged({ "b.yaml": "namespaces: { zeta: {} }\n", "a.yaml": A }, { include: ["b.yaml", "a.yaml"], namespaces: { billing: {} } }).namespaces as object),
+                Object.keys(
+                    merged({ "b.yaml": "namespaces: { zeta: {} }\n", "a.yaml": A }, { include: ["b.yaml", "a.yaml"], namespaces: { billing: {} } })
+                        .namespaces as object,
+                ),
                 ["billing", "zeta", "shop", "web"],
             ));
 
         it("merges routes by name", () =>
             assert.deepStrictEqual(
-                merged({ "r.yaml": "routes:\n  shop: { namespace: shop, hosts: [shop.example.com], paths: [{ prefix: /, service: web }] }\n" }, {
-                    include: ["r.yaml"],
-                    routes: { api: { namespace: "api" } },
-                }).routes,
+                merged(
+                    { "r.yaml": "routes:\n  shop: { namespace: shop, hosts: [shop.example.com], paths: [{ prefix: /, service: web }] }\n" },
+                    {
+                        include: ["r.yaml"],
+                        routes: { api: { namespace: "api" } },
+                    },
+                ).routes,
                 {
                     api: { namespace: "api" },
                     shop: { namespace: "shop", hosts: ["shop.example.com"], paths: [{ prefix: "/", service: "web" }] },
@@ -75,8 +81,10 @@ describe("config: include", () => {
 
         it("merges externalServices by name", () =>
             assert.deepStrictEqual(
-                merged({ "e.yaml": "externalServices:\n  stripe: { hosts: [api.stripe.com] }\n" }, { include: ["e.yaml"], externalServices: { s3: { hosts: ["s3.amazonaws.com"] } } })
-                    .externalServices,
+                merged(
+                    { "e.yaml": "externalServices:\n  stripe: { hosts: [api.stripe.com] }\n" },
+                    { include: ["e.yaml"], externalServices: { s3: { hosts: ["s3.amazonaws.com"] } } },
+                ).externalServices,
                 { s3: { hosts: ["s3.amazonaws.com"] }, stripe: { hosts: ["api.stripe.com"] } },
             ));
 
@@ -85,7 +93,8 @@ describe("config: include", () => {
             assert.deepStrictEqual(Object.keys(raw).sort(), ["externalServices", "namespaces"]);
         });
 
-        it("leaves include out of the result", () => assert.deepStrictEqual(merged({ "a.yaml": A }, { include: ["a.yaml"], mtls: "STRICT" }).include, undefined));
+        it("leaves include out of the result", () =>
+            assert.deepStrictEqual(merged({ "a.yaml": A }, { include: ["a.yaml"], mtls: "STRICT" }).include, undefined));
 
         it("keeps a section no file adds to as the stack has it", () =>
             assert.deepStrictEqual(merged({ "a.yaml": A }, { include: ["a.yaml"], routes: { api: {} } }).routes, { api: {} }));
@@ -95,16 +104,20 @@ describe("config: include", () => {
         it("reads a section without entries as nothing", () => assert.deepStrictEqual(merged({ "a.yaml": "namespaces:\n" }, { include: ["a.yaml"] }), {}));
 
         it("reads YAML's core schema, as the stack file is read: a date stays text", () =>
-            assert.deepStrictEqual(merged({ "a.yaml": "namespaces:\n  a: { labels: { since: 2024-01-01, flag: on } }\n" }, { include: ["a.yaml"] }).namespaces, {
-                a: { labels: { since: "2024-01-01", flag: "on" } },
-            }));
+            assert.deepStrictEqual(
+                merged({ "a.yaml": "namespaces:\n  a: { labels: { since: 2024-01-01, flag: on } }\n" }, { include: ["a.yaml"] }).namespaces,
+                {
+                    a: { labels: { since: "2024-01-01", flag: "on" } },
+                },
+            ));
 
         it("leaves a stack section that is not a map to its parser, merging nothing into it", () =>
             assert.deepStrictEqual(problems({ "a.yaml": A }, { include: ["a.yaml"], namespaces: ["billing"] }), [
                 'istio-mesh:namespaces: must be a map of name to settings (got ["billing"])',
             ]));
 
-        it("returns a stack without include as it is", () => assert.deepStrictEqual(resolveIncludes({ mtls: "STRICT" }, { root: "/nonexistent" }), { mtls: "STRICT" }));
+        it("returns a stack without include as it is", () =>
+            assert.deepStrictEqual(resolveIncludes({ mtls: "STRICT" }, { root: "/nonexistent" }), { mtls: "STRICT" }));
     });
 
     describe("directories", () => {
@@ -199,7 +212,9 @@ describe("config: include", () => {
         it("refuses an unknown top-level key, naming the allowed ones", () =>
             assert.deepStrictEqual(refused({ "mesh/a.yaml": "namespace:\n  shop: {}\n" }, { include: ["mesh/a.yaml"] }), {
                 unreadable: false,
-                lines: ['mesh/a.yaml:1:1: unknown key "namespace"; did you mean "namespaces"? an included file holds only namespaces, routes, externalServices'],
+                lines: [
+                    'mesh/a.yaml:1:1: unknown key "namespace"; did you mean "namespaces"? an included file holds only namespaces, routes, externalServices',
+                ],
             }));
 
         it("refuses a stack-wide section in a file", () =>
@@ -237,43 +252,61 @@ describe("config: include", () => {
             ]));
 
         it("names the stack file's place when the reader knows it", () =>
-            assert.deepStrictEqual(refused({ "mesh/a.yaml": A }, { include: ["mesh/a.yaml"], namespaces: { web: {} } }, { stackPlace: () => "Pulumi.dev.yaml:17:5" }).lines, [
-                "mesh/a.yaml:3:3: istio-mesh:namespaces.web is already defined in Pulumi.dev.yaml:17:5: define each namespace in one place",
-            ]));
+            assert.deepStrictEqual(
+                refused({ "mesh/a.yaml": A }, { include: ["mesh/a.yaml"], namespaces: { web: {} } }, { stackPlace: () => "Pulumi.dev.yaml:17:5" }).lines,
+                ["mesh/a.yaml:3:3: istio-mesh:namespaces.web is already defined in Pulumi.dev.yaml:17:5: define each namespace in one place"],
+            ));
 
         it("refuses a route in two files", () =>
-            assert.deepStrictEqual(refused({ "a.yaml": "routes: { shop: {} }\n", "b.yaml": "routes:\n  shop: {}\n" }, { include: ["a.yaml", "b.yaml"] }).lines, [
-                "b.yaml:2:3: istio-mesh:routes.shop is already defined in a.yaml:1:11: define each route in one place",
-            ]));
+            assert.deepStrictEqual(
+                refused({ "a.yaml": "routes: { shop: {} }\n", "b.yaml": "routes:\n  shop: {}\n" }, { include: ["a.yaml", "b.yaml"] }).lines,
+                ["b.yaml:2:3: istio-mesh:routes.shop is already defined in a.yaml:1:11: define each route in one place"],
+            ));
 
         it("refuses an external service in a file and in the stack config", () =>
-            assert.deepStrictEqual(refused({ "a.yaml": "externalServices:\n  stripe: {}\n" }, { include: ["a.yaml"], externalServices: { stripe: {} } }).lines, [
-                "a.yaml:2:3: istio-mesh:externalServices.stripe is already defined in the stack config: define each external service in one place",
-            ]));
+            assert.deepStrictEqual(
+                refused({ "a.yaml": "externalServices:\n  stripe: {}\n" }, { include: ["a.yaml"], externalServices: { stripe: {} } }).lines,
+                ["a.yaml:2:3: istio-mesh:externalServices.stripe is already defined in the stack config: define each external service in one place"],
+            ));
 
         it("allows one name in two sections", () =>
-            assert.deepStrictEqual(Object.keys(merged({ "a.yaml": "namespaces: { shop: {} }\nroutes: { shop: {} }\n" }, { include: ["a.yaml"] })), ["namespaces", "routes"]));
+            assert.deepStrictEqual(Object.keys(merged({ "a.yaml": "namespaces: { shop: {} }\nroutes: { shop: {} }\n" }, { include: ["a.yaml"] })), [
+                "namespaces",
+                "routes",
+            ]));
     });
 
     describe("validation problems of included entries", () => {
         it("names the file and line of the offending key", () =>
-            assert.deepStrictEqual(problems({ "mesh/payments.yaml": "namespaces:\n  payments:\n    mtls: PERMISSIVE\n" }, { include: ["mesh/payments.yaml"] }), [
-                "mesh/payments.yaml:3: istio-mesh:namespaces.payments.mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; " +
-                    "it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
-            ]));
+            assert.deepStrictEqual(
+                problems({ "mesh/payments.yaml": "namespaces:\n  payments:\n    mtls: PERMISSIVE\n" }, { include: ["mesh/payments.yaml"] }),
+                [
+                    "mesh/payments.yaml:3: istio-mesh:namespaces.payments.mtls: PERMISSIVE accepts plaintext, so any pod can reach these workloads without an identity; " +
+                        "it is for moving workloads into the mesh: write { mode: PERMISSIVE, migration: true } to say so, or use STRICT",
+                ],
+            ));
 
         it("follows list items to the offending line", () =>
             assert.deepStrictEqual(
-                problems({ "shop.yaml": "namespaces:\n  shop:\n    allow:\n      - { from: web }\n      - from: web\n        methods: [GET, get]\n" }, { include: ["shop.yaml"] }),
+                problems(
+                    { "shop.yaml": "namespaces:\n  shop:\n    allow:\n      - { from: web }\n      - from: web\n        methods: [GET, get]\n" },
+                    { include: ["shop.yaml"] },
+                ),
                 [
                     'shop.yaml:6: istio-mesh:namespaces.shop.allow[1].methods[1]: must be an HTTP method in capitals; did you mean GET? one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH (got "get")',
                 ],
             ));
 
         it("follows a label key with dots in it", () =>
-            assert.deepStrictEqual(problems({ "shop.yaml": "namespaces:\n  shop:\n    labels:\n      team: a\n      app.kubernetes.io/part-of: bad value\n" }, { include: ["shop.yaml"] }), [
-                'shop.yaml:5: istio-mesh:namespaces.shop.labels.app.kubernetes.io/part-of: must be a label value: letters, digits, \'-\', \'_\', \'.\', at most 63 characters (got "bad value")',
-            ]));
+            assert.deepStrictEqual(
+                problems(
+                    { "shop.yaml": "namespaces:\n  shop:\n    labels:\n      team: a\n      app.kubernetes.io/part-of: bad value\n" },
+                    { include: ["shop.yaml"] },
+                ),
+                [
+                    "shop.yaml:5: istio-mesh:namespaces.shop.labels.app.kubernetes.io/part-of: must be a label value: letters, digits, '-', '_', '.', at most 63 characters (got \"bad value\")",
+                ],
+            ));
 
         it("points a missing key at the entry's own line", () =>
             assert.deepStrictEqual(problems({ "e.yaml": "externalServices:\n  payments:\n    ports: [{ number: 443 }]\n" }, { include: ["e.yaml"] }), [
@@ -286,12 +319,16 @@ describe("config: include", () => {
             ]));
 
         it("locates problems of the checks across sections", () =>
-            assert.deepStrictEqual(problems({ "shop.yaml": "namespaces:\n  shop:\n    egress: [observability, api.stripe.com]\n" }, { include: ["shop.yaml"] }), [
-                'shop.yaml:3: istio-mesh:namespaces.shop.egress[1]: "api.stripe.com" is not a host of any externalServices entry: register it under istio-mesh:externalServices',
-            ]));
+            assert.deepStrictEqual(
+                problems({ "shop.yaml": "namespaces:\n  shop:\n    egress: [observability, api.stripe.com]\n" }, { include: ["shop.yaml"] }),
+                [
+                    'shop.yaml:3: istio-mesh:namespaces.shop.egress[1]: "api.stripe.com" is not a host of any externalServices entry: register it under istio-mesh:externalServices',
+                ],
+            ));
 
         it("names the later of two routes of different files claiming one path", () => {
-            const route = (name: string) => `routes:\n  ${name}:\n    namespace: shop\n    hosts: [shop.example.com]\n    paths: [{ prefix: /, service: web }]\n`;
+            const route = (name: string) =>
+                `routes:\n  ${name}:\n    namespace: shop\n    hosts: [shop.example.com]\n    paths: [{ prefix: /, service: web }]\n`;
             assert.deepStrictEqual(problems({ "a.yaml": route("one"), "b.yaml": route("two") }, { include: ["a.yaml", "b.yaml"] }), [
                 "b.yaml:5: istio-mesh:routes.two.paths: prefix / on shop.example.com is already routed by routes.one through the external gateway: one of them would never be reached",
             ]);

@@ -37,18 +37,16 @@ describe("config: ingress", () => {
         it("creates no gateways", () => assert.deepStrictEqual(empty.gateways, { namespace: "istio-ingress", byName: {} }));
         it("runs gateways in istio-ingress", () => assert.strictEqual(base.gateways.namespace, "istio-ingress"));
         it("names the external gateway by convention", () =>
-            assert.deepStrictEqual([external.release, external.gatewayName, external.labels], [
-                "istio-ingressgateway",
-                "external-gateway",
-                { istio: "ingressgateway", "gateway-type": "external" },
-            ]));
+            assert.deepStrictEqual(
+                [external.release, external.gatewayName, external.labels],
+                ["istio-ingressgateway", "external-gateway", { istio: "ingressgateway", "gateway-type": "external" }],
+            ));
         it("names the internal gateway by convention", () => {
             const g = base.gateways.byName.internal!;
-            assert.deepStrictEqual([g.release, g.gatewayName, g.labels], [
-                "istio-ingressgateway-internal",
-                "internal-gateway",
-                { istio: "ingressgateway-internal", "gateway-type": "internal" },
-            ]);
+            assert.deepStrictEqual(
+                [g.release, g.gatewayName, g.labels],
+                ["istio-ingressgateway-internal", "internal-gateway", { istio: "ingressgateway-internal", "gateway-type": "internal" }],
+            );
         });
         it("autoscales gateways from 1 to 5 at 80% CPU", () => assert.deepStrictEqual(external.scaling, { kind: "autoscale", min: 1, max: 5, targetCpu: 80 }));
         it("has no PodDisruptionBudget with one minimum replica", () => assert.strictEqual(external.podDisruptionBudget, false));
@@ -97,15 +95,23 @@ describe("config: ingress", () => {
     describe("reading", () => {
         it("reads a route's paths", () =>
             assert.deepStrictEqual(parseMeshConfig(raw()).routes, [
-                { name: "shop", namespace: "customer-apps", gateway: "external", hosts: ["app.example.com"], paths: [{ match: "prefix", path: "/api", service: "api-service", port: 8000 }] },
+                {
+                    name: "shop",
+                    namespace: "customer-apps",
+                    gateway: "external",
+                    hosts: ["app.example.com"],
+                    paths: [{ match: "prefix", path: "/api", service: "api-service", port: 8000 }],
+                },
             ]));
         it("reads an exact path without a port", () =>
-            assert.deepStrictEqual(
-                parseMeshConfig(raw({ routes: { shop: { paths: [{ exact: "/healthz", service: "web" }] } } })).routes[0].paths,
-                [{ match: "exact", path: "/healthz", service: "web" }],
-            ));
+            assert.deepStrictEqual(parseMeshConfig(raw({ routes: { shop: { paths: [{ exact: "/healthz", service: "web" }] } } })).routes[0].paths, [
+                { match: "exact", path: "/healthz", service: "web" },
+            ]));
         it("makes an internal gateway with an address a LoadBalancer", () =>
-            assert.strictEqual(parseMeshConfig(raw({ gateways: { internal: { address: "10.0.10.51" } } })).gateways.byName.internal!.serviceType, "LoadBalancer"));
+            assert.strictEqual(
+                parseMeshConfig(raw({ gateways: { internal: { address: "10.0.10.51" } } })).gateways.byName.internal!.serviceType,
+                "LoadBalancer",
+            ));
         it("accepts IPv6 pools and addresses", () =>
             assert.deepStrictEqual(
                 problems({ cluster: { addressPools: [{ name: "v6", addresses: ["2001:db8::/120"] }] }, gateways: { external: { address: "2001:db8::10" } } }),
@@ -148,8 +154,13 @@ describe("config: ingress", () => {
             ));
         it("refuses an address outside the pool it names", () =>
             assert.deepStrictEqual(
-                problems({ cluster: { addressPools: [BASE.cluster.addressPools[0], { name: "other", addresses: ["10.0.30.0/28"] }] }, gateways: { external: { pool: "other" } } }),
-                ["istio-mesh:gateways.external.pool: 10.0.10.50 is in pool ingress, not other: the load balancer would refuse it; set pool: ingress or pick an address from other"],
+                problems({
+                    cluster: { addressPools: [BASE.cluster.addressPools[0], { name: "other", addresses: ["10.0.30.0/28"] }] },
+                    gateways: { external: { pool: "other" } },
+                }),
+                [
+                    "istio-mesh:gateways.external.pool: 10.0.10.50 is in pool ingress, not other: the load balancer would refuse it; set pool: ingress or pick an address from other",
+                ],
             ));
         it("refuses a pool name that is not declared", () =>
             assert.deepStrictEqual(problems({ gateways: { external: { pool: "nope" } } }), [
@@ -180,9 +191,12 @@ describe("config: ingress", () => {
                 "istio-mesh:cluster.addressPools[0].manage: must be false with loadBalancer kube-vip: kube-vip reads its ranges from its own config, and IPAddressPools are MetalLB's",
             ]));
         it("refuses a MetalLB advertisement with kube-vip", () =>
-            assert.deepStrictEqual(problems({ cluster: { loadBalancer: "kube-vip", addressPools: [{ ...BASE.cluster.addressPools[0], advertisement: "bgp" }] } }), [
-                "istio-mesh:cluster.addressPools[0].advertisement: applies to MetalLB only: kube-vip announces its addresses itself; remove it or set loadBalancer: metallb",
-            ]));
+            assert.deepStrictEqual(
+                problems({ cluster: { loadBalancer: "kube-vip", addressPools: [{ ...BASE.cluster.addressPools[0], advertisement: "bgp" }] } }),
+                [
+                    "istio-mesh:cluster.addressPools[0].advertisement: applies to MetalLB only: kube-vip announces its addresses itself; remove it or set loadBalancer: metallb",
+                ],
+            ));
         it("refuses a pool entry with host bits set and suggests the network", () =>
             assert.deepStrictEqual(problems({ cluster: { addressPools: [{ name: "ingress", addresses: ["10.0.10.50/28"] }] } }).slice(0, 1), [
                 "istio-mesh:cluster.addressPools[0].addresses[0]: has host bits set: 10.0.10.50/28 is not a network address; did you mean 10.0.10.48/28?",
@@ -303,7 +317,16 @@ describe("config: ingress", () => {
             assert.deepStrictEqual(problems({ routes: { shop: { gateway: "internal", hosts: ["grafana.internal.example.com"] } } }), []));
         it("refuses the same path twice in a route", () =>
             assert.deepStrictEqual(
-                problems({ routes: { shop: { paths: [{ prefix: "/api", service: "a" }, { prefix: "/api", service: "b" }] } } }),
+                problems({
+                    routes: {
+                        shop: {
+                            paths: [
+                                { prefix: "/api", service: "a" },
+                                { prefix: "/api", service: "b" },
+                            ],
+                        },
+                    },
+                }),
                 ["istio-mesh:routes.shop.paths[1]: duplicates paths[0] (prefix /api): the second match would never be reached"],
             ));
         it("refuses the same host and path in two routes", () =>
@@ -327,15 +350,23 @@ describe("config: ingress", () => {
                 "istio-mesh:routes.shop.namespace: required: the namespace of the services this route sends traffic to (the VirtualService lives there)",
             ]));
         it("refuses a route name that cannot name a VirtualService", () =>
-            assert.deepStrictEqual(checkMeshConfig({ ...BASE, routes: { Shop_1: BASE.routes.shop } }).problems.map((p) => `${p.key}: ${p.message}`), [
-                "istio-mesh:routes.Shop_1: the route name becomes the VirtualService name and must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
-            ]));
+            assert.deepStrictEqual(
+                checkMeshConfig({ ...BASE, routes: { Shop_1: BASE.routes.shop } }).problems.map((p) => `${p.key}: ${p.message}`),
+                [
+                    "istio-mesh:routes.Shop_1: the route name becomes the VirtualService name and must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
+                ],
+            ));
     });
 
     describe("gatewayIdentities", () => {
         it("describes each configured gateway for authorization rules", () =>
             assert.deepStrictEqual(gatewayIdentities(parseMeshConfig(raw()).gateways), {
-                external: { namespace: "istio-ingress", serviceAccount: "istio-ingressgateway", gateway: "istio-ingress/external-gateway", hosts: ["app.example.com"] },
+                external: {
+                    namespace: "istio-ingress",
+                    serviceAccount: "istio-ingressgateway",
+                    gateway: "istio-ingress/external-gateway",
+                    hosts: ["app.example.com"],
+                },
                 internal: {
                     namespace: "istio-ingress",
                     serviceAccount: "istio-ingressgateway-internal",
@@ -345,7 +376,10 @@ describe("config: ingress", () => {
             }));
         it("is empty without gateways", () => assert.deepStrictEqual(gatewayIdentities(parseMeshConfig({}).gateways), {}));
         it("follows the configured namespace", () =>
-            assert.strictEqual(gatewayIdentities(parseMeshConfig(raw({ gateways: { namespace: "edge" } })).gateways).external!.gateway, "edge/external-gateway"));
+            assert.strictEqual(
+                gatewayIdentities(parseMeshConfig(raw({ gateways: { namespace: "edge" } })).gateways).external!.gateway,
+                "edge/external-gateway",
+            ));
     });
 
     describe("hostCovers", () => {
@@ -368,7 +402,9 @@ describe("config: ingress", () => {
         it("reads a CIDR as its range", () =>
             assert.deepStrictEqual(parsePoolEntry("10.0.10.48/28"), { range: { family: 4, first: 0x0a000a30n, last: 0x0a000a3fn, text: "10.0.10.48/28" } }));
         it("suggests the IPv6 network for host bits", () =>
-            assert.deepStrictEqual(parsePoolEntry("2001:db8::10/120"), { error: "has host bits set: 2001:db8::10/120 is not a network address; did you mean 2001:db8::/120?" }));
+            assert.deepStrictEqual(parsePoolEntry("2001:db8::10/120"), {
+                error: "has host bits set: 2001:db8::10/120 is not a network address; did you mean 2001:db8::/120?",
+            }));
         it("refuses a prefix longer than the family allows", () =>
             assert.deepStrictEqual(parsePoolEntry("10.0.0.0/33"), { error: 'has prefix length /33, but IPv4 allows at most /32 (got "10.0.0.0/33")' }));
         it("refuses a range mixing families", () =>

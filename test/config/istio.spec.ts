@@ -53,9 +53,12 @@ describe("config: istio", () => {
         it("overrides single settings", () =>
             assert.strictEqual(parseMeshConfig({ istio: { pluginCa: { algorithm: "ECDSA" } } }).istio.pluginCa?.algorithm, "ECDSA"));
         it("refuses an intermediate that outlives the root", () =>
-            assert.deepStrictEqual(problems({ istio: { pluginCa: { rootValidityHours: 100, intermediateValidityHours: 200, intermediateRenewBeforeHours: 10 } } }), [
-                "istio-mesh:istio.pluginCa.intermediateValidityHours: must not exceed rootValidityHours (100): an intermediate cannot outlive the root that signs it",
-            ]));
+            assert.deepStrictEqual(
+                problems({ istio: { pluginCa: { rootValidityHours: 100, intermediateValidityHours: 200, intermediateRenewBeforeHours: 10 } } }),
+                [
+                    "istio-mesh:istio.pluginCa.intermediateValidityHours: must not exceed rootValidityHours (100): an intermediate cannot outlive the root that signs it",
+                ],
+            ));
         it("refuses a renewal window as long as the validity", () =>
             assert.deepStrictEqual(problems({ istio: { pluginCa: { intermediateValidityHours: 720 } } }), [
                 "istio-mesh:istio.pluginCa.intermediateRenewBeforeHours: must be less than intermediateValidityHours (720), or every update would replace the intermediate",
@@ -69,7 +72,7 @@ describe("config: istio", () => {
             ]));
         it("names a revision with dots", () =>
             assert.deepStrictEqual(problems({ istio: { revision: "1.30.3" } }), [
-                'istio-mesh:istio.revision: must be a DNS-1123 label (lowercase letters, digits and \'-\', at most 63 characters), e.g. 1-30-3 (dots are not allowed in a revision) (got "1.30.3")',
+                "istio-mesh:istio.revision: must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters), e.g. 1-30-3 (dots are not allowed in a revision) (got \"1.30.3\")",
             ]));
         it("names a hub with a scheme", () =>
             assert.deepStrictEqual(problems({ istio: { hub: "https://harbor.example.com/istio" } }), [

@@ -61,8 +61,7 @@ describe("config: namespaces", () => {
             mode: "PERMISSIVE",
             migration: true,
         }));
-    it("refuses a per-namespace PERMISSIVE without migration", () =>
-        assert.deepStrictEqual(nsProblems({ mtls: "PERMISSIVE" }), [`${NS}.mtls: ${PERMISSIVE}`]));
+    it("refuses a per-namespace PERMISSIVE without migration", () => assert.deepStrictEqual(nsProblems({ mtls: "PERMISSIVE" }), [`${NS}.mtls: ${PERMISSIVE}`]));
     it("refuses an invalid namespace name", () =>
         assert.deepStrictEqual(nsProblems({}, "Shop_1"), [
             "istio-mesh:namespaces.Shop_1: is not a valid namespace name: must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters)",
@@ -111,7 +110,8 @@ describe("config: namespaces", () => {
         it("reads a bare name as a namespace", () => assert.deepStrictEqual(allow({ from: "web" }).from, [{ kind: "namespace", namespace: "web" }]));
         it("reads gateway:<role> as an ingress gateway", () =>
             assert.deepStrictEqual(
-                parseMeshConfig({ gateways: INTERNAL_GATEWAY, namespaces: { shop: { allow: [{ from: "gateway:internal", to: "frontend" }] } } }).namespaces.shop.allow[0].from,
+                parseMeshConfig({ gateways: INTERNAL_GATEWAY, namespaces: { shop: { allow: [{ from: "gateway:internal", to: "frontend" }] } } }).namespaces.shop
+                    .allow[0].from,
                 [{ kind: "gateway", gateway: "internal" }],
             ));
         it("reads a list of sources", () =>
@@ -119,8 +119,14 @@ describe("config: namespaces", () => {
                 { kind: "namespace", namespace: "web" },
                 { kind: "principal", namespace: "shop", serviceAccount: "cart" },
             ]));
-        it("reads paths and ports", () => assert.deepStrictEqual(allow({ from: "web", paths: ["/api/*"], ports: [8080] }), { from: [{ kind: "namespace", namespace: "web" }], paths: ["/api/*"], ports: [8080] }));
-        it("accepts an operation without a source", () => assert.deepStrictEqual(allow({ to: "frontend", ports: [8080] }), { from: [], to: "frontend", ports: [8080] }));
+        it("reads paths and ports", () =>
+            assert.deepStrictEqual(allow({ from: "web", paths: ["/api/*"], ports: [8080] }), {
+                from: [{ kind: "namespace", namespace: "web" }],
+                paths: ["/api/*"],
+                ports: [8080],
+            }));
+        it("accepts an operation without a source", () =>
+            assert.deepStrictEqual(allow({ to: "frontend", ports: [8080] }), { from: [], to: "frontend", ports: [8080] }));
         it("refuses a rule with no source and no operation", () =>
             assert.deepStrictEqual(nsProblems({ allow: [{ to: "frontend" }] }), [
                 `${NS}.allow[0]: allows every request from anywhere to frontend: give it a source (from) or an operation (methods, paths, ports)`,
@@ -146,7 +152,9 @@ describe("config: namespaces", () => {
                 `${NS}.allow[0].paths[0]: must be a path such as /api, a prefix /api/*, a suffix *.png, or * (got "api")`,
             ]));
         it("refuses port 0", () =>
-            assert.deepStrictEqual(nsProblems({ allow: [{ from: "web", ports: [0] }] }), [`${NS}.allow[0].ports[0]: must be an integer from 1 to 65535 (got 0)`]));
+            assert.deepStrictEqual(nsProblems({ allow: [{ from: "web", ports: [0] }] }), [
+                `${NS}.allow[0].ports[0]: must be an integer from 1 to 65535 (got 0)`,
+            ]));
         it("refuses an unconfigured gateway", () =>
             assert.deepStrictEqual(nsProblems({ allow: [{ from: "gateway:external", to: "frontend" }] }), [
                 `${NS}.allow[0].from: gateway:external is not a configured gateway (configured: none); configure it under istio-mesh:gateways or fix the name`,
@@ -163,7 +171,9 @@ describe("config: namespaces", () => {
                 `${NS}.egress[0]: "api.stripe.com" is not a host of any externalServices entry: register it under istio-mesh:externalServices`,
             ]));
         it("refuses a malformed entry", () =>
-            assert.deepStrictEqual(egress(["a/b/c"]), [`${NS}.egress[0]: must be a namespace, <namespace>/<host> or an external host such as api.example.com (got "a/b/c")`]));
+            assert.deepStrictEqual(egress(["a/b/c"]), [
+                `${NS}.egress[0]: must be a namespace, <namespace>/<host> or an external host such as api.example.com (got "a/b/c")`,
+            ]));
     });
 });
 
@@ -189,11 +199,13 @@ describe("config: published services", () => {
 });
 
 describe("config: service traffic", () => {
-    const svc = (settings: Record<string, unknown>) => parseMeshConfig({ namespaces: { shop: { services: { reviews: settings } } } }).namespaces.shop.services.reviews;
+    const svc = (settings: Record<string, unknown>) =>
+        parseMeshConfig({ namespaces: { shop: { services: { reviews: settings } } } }).namespaces.shop.services.reviews;
 
     it("reads a 90/10 canary", () =>
         assert.deepStrictEqual(svc({ subsets: CANARY_SUBSETS, routes: [{ to: { v1: 90, v2: 10 } }] }).routes, [{ to: { v1: 90, v2: 10 } }]));
-    it("reads a subset name as all the traffic", () => assert.deepStrictEqual(svc({ subsets: CANARY_SUBSETS, routes: [{ to: "v2" }] }).routes[0].to, { v2: 100 }));
+    it("reads a subset name as all the traffic", () =>
+        assert.deepStrictEqual(svc({ subsets: CANARY_SUBSETS, routes: [{ to: "v2" }] }).routes[0].to, { v2: 100 }));
     it("reads a header match as an exact match", () =>
         assert.deepStrictEqual(
             svc({ subsets: CANARY_SUBSETS, routes: [{ match: { headers: { "end-user": "jason" } }, to: "v2" }, { to: "v1" }] }).routes[0].match,
@@ -201,17 +213,22 @@ describe("config: service traffic", () => {
         ));
     it("reads a prefix match", () =>
         assert.deepStrictEqual(svc({ routes: [{ match: { uri: { prefix: "/api" } } }, {}] }).routes[0].match, { uri: { prefix: "/api" } }));
-    it("routes to the service itself when it has no subsets", () => assert.deepStrictEqual(svc({ routes: [{ timeout: "5s" }] }).routes, [{ to: {}, timeout: "5s" }]));
+    it("routes to the service itself when it has no subsets", () =>
+        assert.deepStrictEqual(svc({ routes: [{ timeout: "5s" }] }).routes, [{ to: {}, timeout: "5s" }]));
     it("reads retry conditions from Envoy's comma-separated form", () =>
         assert.deepStrictEqual(svc({ routes: [{ retries: { attempts: 3, retryOn: "5xx,connect-failure" } }] }).routes[0].retries, {
             attempts: 3,
             retryOn: ["5xx", "connect-failure"],
         }));
-    it("defaults retry attempts to 2", () => assert.deepStrictEqual(svc({ routes: [{ retries: { perTryTimeout: "2s" } }] }).routes[0].retries, { attempts: 2, perTryTimeout: "2s" }));
+    it("defaults retry attempts to 2", () =>
+        assert.deepStrictEqual(svc({ routes: [{ retries: { perTryTimeout: "2s" } }] }).routes[0].retries, { attempts: 2, perTryTimeout: "2s" }));
     it("defaults a fault's percentage to 100", () =>
         assert.deepStrictEqual(svc({ routes: [{ fault: { abort: { httpStatus: 503 } } }] }).routes[0].fault, { abort: { httpStatus: 503, percent: 100 } }));
     it("defaults a mirror's percentage to 100", () =>
-        assert.deepStrictEqual(svc({ subsets: CANARY_SUBSETS, routes: [{ to: "v1", mirror: { subset: "v2" } }] }).routes[0].mirror, { subset: "v2", percent: 100 }));
+        assert.deepStrictEqual(svc({ subsets: CANARY_SUBSETS, routes: [{ to: "v1", mirror: { subset: "v2" } }] }).routes[0].mirror, {
+            subset: "v2",
+            percent: 100,
+        }));
     it("reads seed 002's circuit breaker", () =>
         assert.deepStrictEqual(
             svc({
@@ -232,7 +249,9 @@ describe("config: service traffic", () => {
                 `${SVC}.routes[0].to: weights must sum to 100 (got 95: v1 90 + v2 5)`,
             ]));
         it("refuses a weight above 100", () =>
-            assert.deepStrictEqual(svcProblems({ subsets: CANARY_SUBSETS, routes: [{ to: { v1: 110 } }] }), [`${SVC}.routes[0].to.v1: must be an integer from 0 to 100 (got 110)`]));
+            assert.deepStrictEqual(svcProblems({ subsets: CANARY_SUBSETS, routes: [{ to: { v1: 110 } }] }), [
+                `${SVC}.routes[0].to.v1: must be an integer from 0 to 100 (got 110)`,
+            ]));
         it("refuses a fractional weight", () =>
             assert.deepStrictEqual(svcProblems({ subsets: CANARY_SUBSETS, routes: [{ to: { v1: 89.5, v2: 10.5 } }] }), [
                 `${SVC}.routes[0].to.v1: must be an integer from 0 to 100 (got 89.5)`,
@@ -247,15 +266,13 @@ describe("config: service traffic", () => {
                 `${SVC}.routes[0].mirror.subset: subset "v3" is not defined; defined subsets: v1, v2`,
             ]));
         it("refuses duplicate subset names", () =>
-            assert.deepStrictEqual(
-                svcProblems({ subsets: [...CANARY_SUBSETS, { name: "v1", labels: { version: "v3" } }], routes: [{ to: "v1" }] }),
-                [`${SVC}.subsets[2].name: duplicate subset name "v1": subset names must be unique`],
-            ));
+            assert.deepStrictEqual(svcProblems({ subsets: [...CANARY_SUBSETS, { name: "v1", labels: { version: "v3" } }], routes: [{ to: "v1" }] }), [
+                `${SVC}.subsets[2].name: duplicate subset name "v1": subset names must be unique`,
+            ]));
         it("refuses two subsets selecting the same pods", () =>
-            assert.deepStrictEqual(
-                svcProblems({ subsets: [...CANARY_SUBSETS, { name: "v3", labels: { version: "v2" } }], routes: [{ to: "v1" }] }),
-                [`${SVC}.subsets[2].labels: selects the same pods as subset "v2": give each subset its own labels`],
-            ));
+            assert.deepStrictEqual(svcProblems({ subsets: [...CANARY_SUBSETS, { name: "v3", labels: { version: "v2" } }], routes: [{ to: "v1" }] }), [
+                `${SVC}.subsets[2].labels: selects the same pods as subset "v2": give each subset its own labels`,
+            ]));
         it("refuses subsets without routes", () =>
             assert.deepStrictEqual(svcProblems({ subsets: CANARY_SUBSETS }), [
                 `${SVC}.routes: is required when subsets are defined: subsets receive traffic only through routes, e.g. routes: [{ to: { v1: 100 } }]`,
@@ -265,7 +282,9 @@ describe("config: service traffic", () => {
                 `${SVC}.routes[0].to: is required: the subset (one of v1, v2) or subset weights such as { v1: 90, v2: 10 }`,
             ]));
         it("refuses a subset destination when no subsets are defined", () =>
-            assert.deepStrictEqual(svcProblems({ routes: [{ to: "v1" }] }), [`${SVC}.routes[0].to: names subsets, but the service defines none: add subsets or leave to out`]));
+            assert.deepStrictEqual(svcProblems({ routes: [{ to: "v1" }] }), [
+                `${SVC}.routes[0].to: names subsets, but the service defines none: add subsets or leave to out`,
+            ]));
         it("refuses a default route that is not last", () =>
             assert.deepStrictEqual(
                 svcProblems({ subsets: CANARY_SUBSETS, routes: [{ to: "v1" }, { match: { headers: { "end-user": "jason" } }, to: "v2" }] }),
@@ -303,7 +322,9 @@ describe("config: service traffic", () => {
                 `${SVC}.routes[0].fault.delay.percent: must be a number from 0 to 100 (got 120)`,
             ]));
         it("refuses a delay without duration", () =>
-            assert.deepStrictEqual(svcProblems({ routes: [{ fault: { delay: { percent: 10 } } }] }), [`${SVC}.routes[0].fault.delay.fixedDelay: is required: how long to delay, e.g. 5s`]));
+            assert.deepStrictEqual(svcProblems({ routes: [{ fault: { delay: { percent: 10 } } }] }), [
+                `${SVC}.routes[0].fault.delay.fixedDelay: is required: how long to delay, e.g. 5s`,
+            ]));
         it("refuses an abort status outside 200-599", () =>
             assert.deepStrictEqual(svcProblems({ routes: [{ fault: { abort: { httpStatus: 700 } } }] }), [
                 `${SVC}.routes[0].fault.abort.httpStatus: must be an integer from 200 to 599 (got 700)`,
@@ -312,7 +333,8 @@ describe("config: service traffic", () => {
             assert.deepStrictEqual(svcProblems({ routes: [{ timeout: "2s", retries: { attempts: 3, perTryTimeout: "2000ms" } }] }), [
                 `${SVC}.routes[0].retries.perTryTimeout: 2000ms is not shorter than the route's timeout (2s): the first try uses up the whole timeout and no retry ever runs`,
             ]));
-        it("refuses an empty fault", () => assert.deepStrictEqual(svcProblems({ routes: [{ fault: {} }] }), [`${SVC}.routes[0].fault: must set delay, abort or both`]));
+        it("refuses an empty fault", () =>
+            assert.deepStrictEqual(svcProblems({ routes: [{ fault: {} }] }), [`${SVC}.routes[0].fault: must set delay, abort or both`]));
         it("refuses a mirror without target", () =>
             assert.deepStrictEqual(svcProblems({ routes: [{ mirror: { percent: 5 } }] }), [
                 `${SVC}.routes[0].mirror: must set subset (a subset of reviews.shop.svc.cluster.local) or host (another service)`,
@@ -322,11 +344,17 @@ describe("config: service traffic", () => {
                 `${SVC}.routes[0].retries.retryOn[1]: must be an Envoy retry condition (5xx, gateway-error, reset, reset-before-request, connect-failure, envoy-ratelimited, retriable-4xx, refused-stream, retriable-status-codes, retriable-headers, http3-post-connect-failure, cancelled, deadline-exceeded, internal, resource-exhausted, unavailable) or an HTTP status code (got "sometimes")`,
             ]));
         it("refuses an outlier ejection percentage above 100", () =>
-            assert.deepStrictEqual(svcProblems({ outlierDetection: { maxEjectionPercent: 150 } }), [`${SVC}.outlierDetection.maxEjectionPercent: must be an integer from 0 to 100 (got 150)`]));
+            assert.deepStrictEqual(svcProblems({ outlierDetection: { maxEjectionPercent: 150 } }), [
+                `${SVC}.outlierDetection.maxEjectionPercent: must be an integer from 0 to 100 (got 150)`,
+            ]));
         it("refuses a connection limit of 0", () =>
-            assert.deepStrictEqual(svcProblems({ connectionPool: { tcp: { maxConnections: 0 } } }), [`${SVC}.connectionPool.tcp.maxConnections: must be an integer from 1 to 2147483647 (got 0)`]));
+            assert.deepStrictEqual(svcProblems({ connectionPool: { tcp: { maxConnections: 0 } } }), [
+                `${SVC}.connectionPool.tcp.maxConnections: must be an integer from 1 to 2147483647 (got 0)`,
+            ]));
         it("refuses a service that sets nothing", () =>
-            assert.deepStrictEqual(svcProblems({}), [`${SVC}: sets nothing: give it routes, subsets, connectionPool, outlierDetection or loadBalancer, or remove it`]));
+            assert.deepStrictEqual(svcProblems({}), [
+                `${SVC}: sets nothing: give it routes, subsets, connectionPool, outlierDetection or loadBalancer, or remove it`,
+            ]));
         it("refuses the name of the namespace's mTLS rule", () =>
             assert.deepStrictEqual(nsProblems({ services: { "default-mtls": { loadBalancer: "RANDOM" } } }), [
                 `${NS}.services.default-mtls: is the name of the namespace's own mTLS DestinationRule: a service of this name cannot have rules of its own`,
@@ -345,7 +373,8 @@ describe("config: externalServices", () => {
     const EXT = "istio-mesh:externalServices.payments";
 
     it("registers no external service by default", () => assert.deepStrictEqual(parseMeshConfig({}).externalServices, {}));
-    it("defaults to TLS on port 443", () => assert.deepStrictEqual(ext({ hosts: ["api.stripe.com"] }), { hosts: ["api.stripe.com"], ports: [{ number: 443, protocol: "TLS" }] }));
+    it("defaults to TLS on port 443", () =>
+        assert.deepStrictEqual(ext({ hosts: ["api.stripe.com"] }), { hosts: ["api.stripe.com"], ports: [{ number: 443, protocol: "TLS" }] }));
     it("originates TLS from port 80 to 443, verified against the system roots, the host as SNI and SAN", () =>
         assert.deepStrictEqual(ext({ hosts: ["api.stripe.com"], originateTls: true }).originateTls, {
             port: 80,
@@ -363,7 +392,9 @@ describe("config: externalServices", () => {
             subjectAltNames: ["api.stripe.com"],
         }));
     it("requires hosts", () =>
-        assert.deepStrictEqual(problems({ externalServices: { payments: {} } }), [`${EXT}.hosts: is required: the DNS names of the service, e.g. [api.example.com]`]));
+        assert.deepStrictEqual(problems({ externalServices: { payments: {} } }), [
+            `${EXT}.hosts: is required: the DNS names of the service, e.g. [api.example.com]`,
+        ]));
     it("refuses a wildcard host", () =>
         assert.deepStrictEqual(problems({ externalServices: { payments: { hosts: ["*.stripe.com"] } } }), [
             `${EXT}.hosts[0]: "*.stripe.com" is a wildcard, which DNS resolution cannot resolve: list each host`,
@@ -377,9 +408,10 @@ describe("config: externalServices", () => {
             'istio-mesh:externalServices.stripe.hosts[0]: "api.stripe.com" is already registered by externalServices.payments: register each host once',
         ]));
     it("refuses a duplicate port", () =>
-        assert.deepStrictEqual(problems({ externalServices: { payments: { hosts: ["api.stripe.com"], ports: [{ number: 443 }, { number: 443, protocol: "HTTPS" }] } } }), [
-            `${EXT}.ports[1].number: duplicate port 443: each port is declared once`,
-        ]));
+        assert.deepStrictEqual(
+            problems({ externalServices: { payments: { hosts: ["api.stripe.com"], ports: [{ number: 443 }, { number: 443, protocol: "HTTPS" }] } } }),
+            [`${EXT}.ports[1].number: duplicate port 443: each port is declared once`],
+        ));
     it("refuses TLS origination for several hosts", () =>
         assert.deepStrictEqual(problems({ externalServices: { payments: { hosts: ["a.example.com", "b.example.com"], originateTls: true } } }), [
             `${EXT}.originateTls: verifies one server name, but hosts lists 2: declare one external service per host`,
@@ -387,7 +419,9 @@ describe("config: externalServices", () => {
     it("refuses both a CA file and a CA Secret", () =>
         assert.deepStrictEqual(
             problems({ externalServices: { payments: { hosts: ["api.stripe.com"], originateTls: { caCertificates: "/etc/ca.pem", credentialName: "ca" } } } }),
-            [`${EXT}.originateTls.credentialName: caCertificates and credentialName are mutually exclusive: the CA comes from a file in the proxy or from a Secret`],
+            [
+                `${EXT}.originateTls.credentialName: caCertificates and credentialName are mutually exclusive: the CA comes from a file in the proxy or from a Secret`,
+            ],
         ));
     it("refuses an origination port that is also a declared port", () =>
         assert.deepStrictEqual(

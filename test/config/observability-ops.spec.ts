@@ -20,7 +20,7 @@ describe("config: observability metrics, alerts, dashboards", () => {
                 certificateExpiryDays: 7,
                 gateway5xxPercent: 5,
             }));
-        it("labels dashboards for the Grafana sidecar's default grafana_dashboard: \"1\"", () =>
+        it('labels dashboards for the Grafana sidecar\'s default grafana_dashboard: "1"', () =>
             assert.deepStrictEqual(obs({ dashboards: true }).dashboards, { labels: { grafana_dashboard: "1" } }));
         it("keeps the sidecar label default in one place", () => assert.deepStrictEqual(OPS_DEFAULTS.dashboards.labels, { grafana_dashboard: "1" }));
     });
@@ -56,7 +56,9 @@ describe("config: observability metrics, alerts, dashboards", () => {
                     "to send metrics through the OpenTelemetry collector, set observability.metrics.via: collector",
             ]));
         it("refuses an unknown via", () =>
-            assert.deepStrictEqual(problems({ metrics: { via: "otlp" } }), ['istio-mesh:observability.metrics.via: must be one of prometheus, collector (got "otlp")']));
+            assert.deepStrictEqual(problems({ metrics: { via: "otlp" } }), [
+                'istio-mesh:observability.metrics.via: must be one of prometheus, collector (got "otlp")',
+            ]));
         it("requires the target allocator's labels with via: collector", () =>
             assert.deepStrictEqual(problems({ metrics: { via: "collector" } }), [
                 "istio-mesh:observability.metrics.collectorLabels: is required with via: collector: the labels the collector's target allocator selects ServiceMonitors and PodMonitors by, e.g. {otel-collector: metrics}",
@@ -74,11 +76,17 @@ describe("config: observability metrics, alerts, dashboards", () => {
                 "istio-mesh:observability.metrics.via: collector needs the proxies' metrics, which prometheus: off switches off: remove prometheus: off",
             ]));
         it("refuses a gateway 5xx share above 100%", () =>
-            assert.deepStrictEqual(problems({ alerts: { gateway5xxPercent: 150 } }), ["istio-mesh:observability.alerts.gateway5xxPercent: must be a number from 0.1 to 100 (got 150)"]));
+            assert.deepStrictEqual(problems({ alerts: { gateway5xxPercent: 150 } }), [
+                "istio-mesh:observability.alerts.gateway5xxPercent: must be a number from 0.1 to 100 (got 150)",
+            ]));
         it("refuses a certificate expiry under a day", () =>
-            assert.deepStrictEqual(problems({ alerts: { certificateExpiryDays: 0 } }), ["istio-mesh:observability.alerts.certificateExpiryDays: must be an integer >= 1 (got 0)"]));
+            assert.deepStrictEqual(problems({ alerts: { certificateExpiryDays: 0 } }), [
+                "istio-mesh:observability.alerts.certificateExpiryDays: must be an integer >= 1 (got 0)",
+            ]));
         it("refuses a negative push error rate", () =>
-            assert.deepStrictEqual(problems({ alerts: { pushErrorsPerSecond: -1 } }), ["istio-mesh:observability.alerts.pushErrorsPerSecond: must be a number >= 0 (got -1)"]));
+            assert.deepStrictEqual(problems({ alerts: { pushErrorsPerSecond: -1 } }), [
+                "istio-mesh:observability.alerts.pushErrorsPerSecond: must be a number >= 0 (got -1)",
+            ]));
         it("refuses an unknown alert threshold with a suggestion", () =>
             assert.deepStrictEqual(problems({ alerts: { gateway5xxPercnt: 1 } }), [
                 'istio-mesh:observability.alerts.gateway5xxPercnt: unknown key; did you mean "gateway5xxPercent"? known keys: labels, pushErrorsPerSecond, convergenceSeconds, webhookFailuresPerSecond, certificateExpiryDays, gateway5xxPercent',

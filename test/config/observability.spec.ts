@@ -36,13 +36,10 @@ describe("config: observability", () => {
             }));
         it("installs Kiali 2.29.0 from kiali.org with token login and one replica", () => {
             const k = obs({ kiali: KIALI }).kiali!;
-            assert.deepStrictEqual([k.version, k.chart, k.login, k.replicas, k.namespace], [
-                "2.29.0",
-                { kind: "repo", url: "https://kiali.org/helm-charts" },
-                { kind: "token" },
-                1,
-                undefined,
-            ]);
+            assert.deepStrictEqual(
+                [k.version, k.chart, k.login, k.replicas, k.namespace],
+                ["2.29.0", { kind: "repo", url: "https://kiali.org/helm-charts" }, { kind: "token" }, 1, undefined],
+            );
         });
         it("uses the OpenID client id kiali", () =>
             assert.deepStrictEqual(obs({ kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform/" } }).kiali!.login, {
@@ -52,10 +49,13 @@ describe("config: observability", () => {
             }));
         it("links Grafana and the tracing UI at their in-cluster URLs, tracing as Jaeger", () => {
             const k = obs({ kiali: { ...KIALI, grafanaUrl: "http://grafana.observability", tracingUrl: "http://jaeger-query.observability:16686" } }).kiali!;
-            assert.deepStrictEqual([k.grafana, k.tracing], [
-                { url: "http://grafana.observability", externalUrl: "http://grafana.observability" },
-                { url: "http://jaeger-query.observability:16686", externalUrl: "http://jaeger-query.observability:16686", backend: "jaeger" },
-            ]);
+            assert.deepStrictEqual(
+                [k.grafana, k.tracing],
+                [
+                    { url: "http://grafana.observability", externalUrl: "http://grafana.observability" },
+                    { url: "http://jaeger-query.observability:16686", externalUrl: "http://jaeger-query.observability:16686", backend: "jaeger" },
+                ],
+            );
         });
         it("has a single source of defaults", () => assert.strictEqual(OBSERVABILITY_DEFAULTS.kiali.version, "2.29.0"));
     });
@@ -90,13 +90,19 @@ describe("config: observability", () => {
             }));
         it("per-namespace sampling and access logs", () =>
             assert.deepStrictEqual(
-                obs({ tracing: { endpoint: "otel-collector.observability:4317" }, namespaces: { payments: { sampling: 10, accessLogs: "all" }, web: { accessLogs: { provider: "otel" } } } })
-                    .namespaces,
+                obs({
+                    tracing: { endpoint: "otel-collector.observability:4317" },
+                    namespaces: { payments: { sampling: 10, accessLogs: "all" }, web: { accessLogs: { provider: "otel" } } },
+                }).namespaces,
                 { payments: { sampling: 10, accessLogs: { mode: "all", provider: "envoy" } }, web: { accessLogs: { mode: "errors-only", provider: "otel" } } },
             ));
         it("a Kiali chart from an OCI mirror", () =>
-            assert.deepStrictEqual(obs({ kiali: { ...KIALI, chartRepo: "oci://harbor.example.com/kiali/" } }).kiali!.chart, { kind: "oci", url: "oci://harbor.example.com/kiali" }));
-        it("a Kiali chart from a local directory", () => assert.deepStrictEqual(obs({ kiali: { ...KIALI, chartDir: "charts" } }).kiali!.chart, { kind: "local", dir: "charts" }));
+            assert.deepStrictEqual(obs({ kiali: { ...KIALI, chartRepo: "oci://harbor.example.com/kiali/" } }).kiali!.chart, {
+                kind: "oci",
+                url: "oci://harbor.example.com/kiali",
+            }));
+        it("a Kiali chart from a local directory", () =>
+            assert.deepStrictEqual(obs({ kiali: { ...KIALI, chartDir: "charts" } }).kiali!.chart, { kind: "local", dir: "charts" }));
         it("whether the Kiali client secret is set, never its value", () =>
             assert.strictEqual(parseMeshConfig({ kialiOidcClientSecret: "s3cr3t" }).kialiOidcClientSecret, true));
     });
@@ -161,9 +167,13 @@ describe("config: observability", () => {
         it("refuses OpenTelemetry access logs with nowhere to send them", () =>
             assert.deepStrictEqual(obsProblems({ accessLogs: { provider: "otel" } }), [`${T}.accessLogs.provider: ${noEndpoint}`]));
         it("refuses a namespace's OpenTelemetry access logs with nowhere to send them", () =>
-            assert.deepStrictEqual(obsProblems({ tracing: { provider: "zipkin", endpoint: "jaeger-collector.observability:9411" }, namespaces: { web: { accessLogs: { provider: "otel" } } } }), [
-                `${T}.namespaces.web.accessLogs.provider: ${noEndpoint}`,
-            ]));
+            assert.deepStrictEqual(
+                obsProblems({
+                    tracing: { provider: "zipkin", endpoint: "jaeger-collector.observability:9411" },
+                    namespaces: { web: { accessLogs: { provider: "otel" } } },
+                }),
+                [`${T}.namespaces.web.accessLogs.provider: ${noEndpoint}`],
+            ));
         it("refuses turning off OpenTelemetry access logs that do not exist", () =>
             assert.deepStrictEqual(obsProblems({ namespaces: { web: { accessLogs: { mode: "off", provider: "otel" } } } }), [
                 `${T}.namespaces.web.accessLogs.provider: ${noEndpoint}`,
@@ -206,25 +216,33 @@ describe("config: observability", () => {
         const K = "istio-mesh:observability.kiali";
         const kiali = (extra: Record<string, unknown>) => problems({ ...INTERNAL, observability: { kiali: { ...KIALI, ...extra } } });
         it("requires an issuer with OpenID login", () =>
-            assert.deepStrictEqual(kiali({ login: "openid" }).filter((p) => p.startsWith(K)), [
-                `${K}.issuer: is required with login: openid: set the OpenID Connect issuer URL, e.g. https://keycloak.example.com/realms/platform`,
-            ]));
+            assert.deepStrictEqual(
+                kiali({ login: "openid" }).filter((p) => p.startsWith(K)),
+                [`${K}.issuer: is required with login: openid: set the OpenID Connect issuer URL, e.g. https://keycloak.example.com/realms/platform`],
+            ));
         it("requires the client secret with OpenID login, as a secret the stack file may lack", () =>
             assert.deepStrictEqual(
-                checkMeshConfig({ ...INTERNAL, observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } } }).missingSecrets.map(
-                    (p) => `${p.key}: ${p.message}`,
-                ),
+                checkMeshConfig({
+                    ...INTERNAL,
+                    observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } },
+                }).missingSecrets.map((p) => `${p.key}: ${p.message}`),
                 [
                     "istio-mesh:kialiOidcClientSecret: is required with observability.kiali.login: openid: run pulumi config set --secret istio-mesh:kialiOidcClientSecret <client secret>",
                 ],
             ));
         it("accepts OpenID login with issuer and client secret", () =>
             assert.deepStrictEqual(
-                problems({ ...INTERNAL, kialiOidcClientSecret: "[secret]", observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } } }),
+                problems({
+                    ...INTERNAL,
+                    kialiOidcClientSecret: "[secret]",
+                    observability: { kiali: { ...KIALI, login: "openid", issuer: "https://keycloak.example.com/realms/platform" } },
+                }),
                 [],
             ));
         it("refuses an issuer with token login", () =>
-            assert.deepStrictEqual(kiali({ issuer: "https://keycloak.example.com/realms/platform" }), [`${K}.issuer: only applies with login: openid (got login "token")`]));
+            assert.deepStrictEqual(kiali({ issuer: "https://keycloak.example.com/realms/platform" }), [
+                `${K}.issuer: only applies with login: openid (got login "token")`,
+            ]));
         it("requires a host", () =>
             assert.deepStrictEqual(problems({ observability: { kiali: { prometheusUrl: KIALI.prometheusUrl } } }), [
                 `${K}.host: is required: the internal gateway host Kiali is published on, e.g. kiali.internal.example.com`,
@@ -256,7 +274,9 @@ describe("config: observability", () => {
         it("treats an empty client secret as not set (Pulumi.yaml's default)", () =>
             assert.strictEqual(parseMeshConfig({ kialiOidcClientSecret: "" }).kialiOidcClientSecret, false));
         it("refuses a client secret that is not a string", () =>
-            assert.deepStrictEqual(problems({ kialiOidcClientSecret: 42 }), ["istio-mesh:kialiOidcClientSecret: must be a non-empty string, set with pulumi config set --secret"]));
+            assert.deepStrictEqual(problems({ kialiOidcClientSecret: 42 }), [
+                "istio-mesh:kialiOidcClientSecret: must be a non-empty string, set with pulumi config set --secret",
+            ]));
     });
 
     describe("a Telemetry naming a provider the mesh config lacks", () => {
@@ -265,7 +285,8 @@ describe("config: observability", () => {
             plan.extensionProviders = plan.extensionProviders.filter((p) => p.name !== "envoy-file");
             const out: string[] = [];
             reportUnknownProviders(plan, (key, message) => out.push(`istio-mesh:${key}: ${message}`));
-            const why = 'a Telemetry would name provider "envoy-file", which meshConfig.extensionProviders does not define: Istio would ignore it without a word';
+            const why =
+                'a Telemetry would name provider "envoy-file", which meshConfig.extensionProviders does not define: Istio would ignore it without a word';
             assert.deepStrictEqual(out, [`istio-mesh:observability: ${why}`, `istio-mesh:observability.namespaces.web: ${why}`]);
         });
     });
@@ -275,10 +296,13 @@ describe("config: observability", () => {
         const gw = (hosts: string[]) => ({ namespace: "istio-ingress", gateway: "istio-ingress/internal-gateway", hosts });
         it("accepts an exact host", () => assert.strictEqual(kialiHostProblem(k, "istio-system", gw(["kiali.internal.example.com"])), undefined));
         it("accepts a wildcard host", () => assert.strictEqual(kialiHostProblem(k, "istio-system", gw(["*.example.com"])), undefined));
-        it("accepts a host open to every namespace", () => assert.strictEqual(kialiHostProblem(k, "istio-system", gw(["*/kiali.internal.example.com"])), undefined));
+        it("accepts a host open to every namespace", () =>
+            assert.strictEqual(kialiHostProblem(k, "istio-system", gw(["*/kiali.internal.example.com"])), undefined));
         it("accepts a host scoped to Kiali's namespace", () => assert.strictEqual(kialiHostProblem(k, "istio-system", gw(["istio-system/*"])), undefined));
-        it("refuses a host scoped to another namespace", () => assert.notStrictEqual(kialiHostProblem(k, "istio-system", gw(["apps/*.internal.example.com"])), undefined));
-        it("refuses a host scoped to the gateway's own namespace", () => assert.notStrictEqual(kialiHostProblem(k, "istio-system", gw(["./*.internal.example.com"])), undefined));
+        it("refuses a host scoped to another namespace", () =>
+            assert.notStrictEqual(kialiHostProblem(k, "istio-system", gw(["apps/*.internal.example.com"])), undefined));
+        it("refuses a host scoped to the gateway's own namespace", () =>
+            assert.notStrictEqual(kialiHostProblem(k, "istio-system", gw(["./*.internal.example.com"])), undefined));
         it("refuses a wildcard of another domain", () => assert.notStrictEqual(kialiHostProblem(k, "istio-system", gw(["*.internal.example.org"])), undefined));
     });
 });

@@ -15,12 +15,20 @@ describe("config: registry", () => {
     describe("defaults", () => {
         it("is not air-gapped", () => assert.strictEqual(ISTIO_DEFAULTS.airGapped, false));
         it("resolves to the charts' upstream images, no pull secret", () =>
-            assert.deepStrictEqual(resolveRegistry(parseMeshConfig({}).istio, false), { hub: undefined, airGapped: false, pullSecrets: [], createsPullSecrets: false }));
+            assert.deepStrictEqual(resolveRegistry(parseMeshConfig({}).istio, false), {
+                hub: undefined,
+                airGapped: false,
+                pullSecrets: [],
+                createsPullSecrets: false,
+            }));
         it("keeps Kiali's upstream image without a hub", () => assert.strictEqual(imageRepository({}, "kiali"), undefined));
     });
 
     describe("resolution", () => {
-        const config = parseMeshConfig({ istio: { hub: "harbor.example.com/istio", airGapped: true, imagePullSecrets: ["harbor-pull"] }, registryPullSecret: DOCKER_CONFIG });
+        const config = parseMeshConfig({
+            istio: { hub: "harbor.example.com/istio", airGapped: true, imagePullSecrets: ["harbor-pull"] },
+            registryPullSecret: DOCKER_CONFIG,
+        });
         it("creates the named pull secret from istio-mesh:registryPullSecret", () =>
             assert.deepStrictEqual(resolveRegistry(config.istio, config.registryPullSecret), {
                 hub: "harbor.example.com/istio",
@@ -28,17 +36,21 @@ describe("config: registry", () => {
                 pullSecrets: ["harbor-pull"],
                 createsPullSecrets: true,
             }));
-        it("puts Kiali under the hub", () => assert.strictEqual(imageRepository({ hub: "harbor.example.com/istio" }, "kiali"), "harbor.example.com/istio/kiali"));
+        it("puts Kiali under the hub", () =>
+            assert.strictEqual(imageRepository({ hub: "harbor.example.com/istio" }, "kiali"), "harbor.example.com/istio/kiali"));
         it("accepts the Docker config.json as text too", () =>
             assert.deepStrictEqual(problems({ istio: { imagePullSecrets: ["harbor-pull"] }, registryPullSecret: "[secret]" }), []));
     });
 
     describe("namespaces that pull", () => {
         it("are istiod's, the CNI agent's, the gateways', Kiali's and every enrolled one", () =>
-            assert.deepStrictEqual(
-                pullingNamespaces(parseMeshConfig({ ...INTERNAL, namespaces: { shop: {} }, observability: { kiali: KIALI } })),
-                ["istio-ingress", "istio-system", "kube-system", "observability", "shop"],
-            ));
+            assert.deepStrictEqual(pullingNamespaces(parseMeshConfig({ ...INTERNAL, namespaces: { shop: {} }, observability: { kiali: KIALI } })), [
+                "istio-ingress",
+                "istio-system",
+                "kube-system",
+                "observability",
+                "shop",
+            ]));
         it("are istiod's and the CNI agent's without gateways, Kiali or namespaces", () =>
             assert.deepStrictEqual(pullingNamespaces(parseMeshConfig({})), ["istio-system", "kube-system"]));
         it("are only istiod's without the CNI agent, gateways, Kiali or namespaces", () =>
@@ -50,7 +62,8 @@ describe("config: registry", () => {
             assert.deepStrictEqual(problems({ istio: { airGapped: true } }), [
                 "istio-mesh:istio.airGapped: needs istio.hub: an air-gapped stack pulls every image from its mirror, e.g. hub: harbor.example.com/istio",
             ]));
-        it("refuses a non-boolean airGapped", () => assert.deepStrictEqual(problems({ istio: { airGapped: "yes" } }), ['istio-mesh:istio.airGapped: must be true or false (got "yes")']));
+        it("refuses a non-boolean airGapped", () =>
+            assert.deepStrictEqual(problems({ istio: { airGapped: "yes" } }), ['istio-mesh:istio.airGapped: must be true or false (got "yes")']));
         it("names the missing pull secret credentials and the command", () =>
             assert.deepStrictEqual(missing({ istio: { imagePullSecrets: ["harbor-pull"] }, ...INTERNAL }), [
                 "istio-mesh:registryPullSecret: is required with istio.imagePullSecrets: the stack creates harbor-pull in every namespace that pulls (istio-ingress, istio-system, kube-system), " +
@@ -70,7 +83,11 @@ describe("config: registry", () => {
             ]));
         it("refuses Kiali's image set by hand in raw values", () =>
             assert.deepStrictEqual(
-                problems({ ...INTERNAL, istio: { hub: "harbor.example.com/istio" }, observability: { kiali: { ...KIALI, values: { deployment: { image_name: "harbor.example.com/kiali/kiali" } } } } }),
+                problems({
+                    ...INTERNAL,
+                    istio: { hub: "harbor.example.com/istio" },
+                    observability: { kiali: { ...KIALI, values: { deployment: { image_name: "harbor.example.com/kiali/kiali" } } } },
+                }),
                 [
                     'istio-mesh:observability.kiali.values.deployment.image_name: is set by hand ("harbor.example.com/kiali/kiali"); the image registry is istio.hub (here harbor.example.com/istio/kiali), the one registry input of the stack: remove it',
                 ],

@@ -20,18 +20,33 @@ describe("config: istio.revisions and istio.tags", () => {
     describe("the single form", () => {
         const istio = parseMeshConfig({ istio: { revision: "1-30-3" } }).istio;
         it("is one control plane named after istio.revision", () =>
-            assert.deepStrictEqual(istio.revisions.map((r) => [r.name, r.version]), [["1-30-3", "1.30.3"]]));
+            assert.deepStrictEqual(
+                istio.revisions.map((r) => [r.name, r.version]),
+                [["1-30-3", "1.30.3"]],
+            ));
         it("has no tags", () => assert.deepStrictEqual(istio.tags, {}));
         it("is not the revisions form", () => assert.strictEqual(istio.multiRevision, false));
-        it("names the unrevisioned control plane default", () => assert.deepStrictEqual(parseMeshConfig({}).istio.revisions.map((r) => r.name), ["default"]));
+        it("names the unrevisioned control plane default", () =>
+            assert.deepStrictEqual(
+                parseMeshConfig({}).istio.revisions.map((r) => r.name),
+                ["default"],
+            ));
     });
 
     describe("two revisions", () => {
         const istio = parseMeshConfig(two({ tags: { "prod-stable": "1-29-6" }, revision: "prod-stable", hub: "harbor.example.com/istio" })).istio;
-        it("lists them oldest version first", () => assert.deepStrictEqual(istio.revisions.map((r) => r.name), ["1-29-6", "1-30-3"]));
+        it("lists them oldest version first", () =>
+            assert.deepStrictEqual(
+                istio.revisions.map((r) => r.name),
+                ["1-29-6", "1-30-3"],
+            ));
         it("takes charts from Istio's repository by default", () =>
             assert.deepStrictEqual(istio.revisions[1].chart, { kind: "repo", url: "https://istio-release.storage.googleapis.com/charts" }));
-        it("gives each revision istio.hub by default", () => assert.deepStrictEqual(istio.revisions.map((r) => r.hub), ["harbor.example.com/istio", "harbor.example.com/istio"]));
+        it("gives each revision istio.hub by default", () =>
+            assert.deepStrictEqual(
+                istio.revisions.map((r) => r.hub),
+                ["harbor.example.com/istio", "harbor.example.com/istio"],
+            ));
         it("has no raw values by default", () => assert.deepStrictEqual(istio.revisions[0].values, {}));
         it("reads the tags", () => assert.deepStrictEqual(istio.tags, { "prod-stable": "1-29-6" }));
         it("follows the revision istio.revision's tag points to", () => assert.strictEqual(istio.followRevision, "1-29-6"));
@@ -39,9 +54,17 @@ describe("config: istio.revisions and istio.tags", () => {
         it("follows the default revision when istio.revision is unset", () =>
             assert.strictEqual(parseMeshConfig({ istio: { revisions: { default: OLD, "1-30-3": NEW } } }).istio.followRevision, "default"));
         it("follows the default tag when istio.revision is unset", () =>
-            assert.strictEqual(parseMeshConfig({ istio: { revisions: { "1-29-6": OLD, "1-30-3": NEW }, tags: { default: "1-30-3" } } }).istio.followRevision, "1-30-3"));
+            assert.strictEqual(
+                parseMeshConfig({ istio: { revisions: { "1-29-6": OLD, "1-30-3": NEW }, tags: { default: "1-30-3" } } }).istio.followRevision,
+                "1-30-3",
+            ));
         it("reads a revision's own chart directory, registry and values", () => {
-            const r = parseMeshConfig({ istio: { revisions: { canary: { version: "1.30.3", chartDir: "charts", hub: "h.example.com/istio", values: { pilot: {} } } }, revision: "canary" } }).istio.revisions[0];
+            const r = parseMeshConfig({
+                istio: {
+                    revisions: { canary: { version: "1.30.3", chartDir: "charts", hub: "h.example.com/istio", values: { pilot: {} } } },
+                    revision: "canary",
+                },
+            }).istio.revisions[0];
             assert.deepStrictEqual([r.chart, r.hub, r.values], [{ kind: "local", dir: "charts" }, "h.example.com/istio", { pilot: {} }]);
         });
     });
@@ -56,20 +79,29 @@ describe("config: istio.revisions and istio.tags", () => {
 
     describe("problems", () => {
         it("refuses version, chartRepo or chartDir beside revisions", () =>
-            assert.deepStrictEqual(problems({ istio: { version: "1.30.3", chartRepo: "https://example.com/charts", revisions: { "1-30-3": NEW }, revision: "1-30-3" } }), [
-                "istio-mesh:istio.version: is set per revision under istio.revisions when revisions are declared: move it into each revision",
-                "istio-mesh:istio.chartRepo: is set per revision under istio.revisions when revisions are declared: move it into each revision",
-            ]));
+            assert.deepStrictEqual(
+                problems({ istio: { version: "1.30.3", chartRepo: "https://example.com/charts", revisions: { "1-30-3": NEW }, revision: "1-30-3" } }),
+                [
+                    "istio-mesh:istio.version: is set per revision under istio.revisions when revisions are declared: move it into each revision",
+                    "istio-mesh:istio.chartRepo: is set per revision under istio.revisions when revisions are declared: move it into each revision",
+                ],
+            ));
         it("refuses tags without revisions", () =>
-            assert.deepStrictEqual(problems({ istio: { tags: { a: "b" } } }), ["istio-mesh:istio.tags: needs istio.revisions: a tag points to one of the declared revisions"]));
+            assert.deepStrictEqual(problems({ istio: { tags: { a: "b" } } }), [
+                "istio-mesh:istio.tags: needs istio.revisions: a tag points to one of the declared revisions",
+            ]));
         it("refuses an empty revisions map", () =>
-            assert.deepStrictEqual(problems({ istio: { revisions: {} } }), ["istio-mesh:istio.revisions: must declare at least one revision: a mesh needs a control plane"]));
+            assert.deepStrictEqual(problems({ istio: { revisions: {} } }), [
+                "istio-mesh:istio.revisions: must declare at least one revision: a mesh needs a control plane",
+            ]));
         it("refuses a revision name with dots", () =>
             assert.deepStrictEqual(problems({ istio: { revisions: { "1.30.3": NEW } } }), [
                 `istio-mesh:istio.revisions.1.30.3: is not a valid revision name: must be ${LABEL_HINT}, e.g. 1-30-3 (dots are not allowed in a revision)`,
             ]));
         it("requires a revision's version", () =>
-            assert.deepStrictEqual(problems({ istio: { revisions: { canary: {} } } }), ["istio-mesh:istio.revisions.canary.version: required: the Istio release this revision runs, e.g. 1.30.3"]));
+            assert.deepStrictEqual(problems({ istio: { revisions: { canary: {} } } }), [
+                "istio-mesh:istio.revisions.canary.version: required: the Istio release this revision runs, e.g. 1.30.3",
+            ]));
         it("refuses a malformed version", () =>
             assert.deepStrictEqual(problems({ istio: { revisions: { canary: { version: "1.30" } } } }), [
                 'istio-mesh:istio.revisions.canary.version: must be an Istio release version such as 1.30.3 (got "1.30")',
@@ -87,8 +119,11 @@ describe("config: istio.revisions and istio.tags", () => {
                 'istio-mesh:istio.revisions.1-30-3.chartdir: unknown key; did you mean "chartDir"? known keys: version, chartRepo, chartDir, hub, values',
             ]));
         it("refuses an invalid tag name", () =>
-            assert.deepStrictEqual(problems(two({ tags: { Prod: "1-29-6" } })), [`istio-mesh:istio.tags.Prod: is not a valid revision tag: must be ${LABEL_HINT}, e.g. prod-stable`]));
-        it("refuses a tag that is not a string", () => assert.deepStrictEqual(problems(two({ tags: { stable: 3 } })), ["istio-mesh:istio.tags.stable: must be a string (got 3)"]));
+            assert.deepStrictEqual(problems(two({ tags: { Prod: "1-29-6" } })), [
+                `istio-mesh:istio.tags.Prod: is not a valid revision tag: must be ${LABEL_HINT}, e.g. prod-stable`,
+            ]));
+        it("refuses a tag that is not a string", () =>
+            assert.deepStrictEqual(problems(two({ tags: { stable: 3 } })), ["istio-mesh:istio.tags.stable: must be a string (got 3)"]));
         it("refuses a tag named like a revision", () =>
             assert.deepStrictEqual(problems(two({ tags: { "1-30-3": "1-29-6" } })), [
                 "istio-mesh:istio.tags.1-30-3: is also the name of a revision: istio.io/rev=1-30-3 would be ambiguous (Istio refuses a tag named like a revision); rename the tag",
@@ -124,14 +159,29 @@ describe("config: istio.revisions and istio.tags", () => {
     describe("chart directories", () => {
         it("checks each revision's chartDir against its version, by key", () => {
             const istio = parseMeshConfig({
-                istio: { revisions: { "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.30.3" }, "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" } }, revision: "1-30-3" },
+                istio: {
+                    revisions: {
+                        "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.30.3" },
+                        "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" },
+                    },
+                    revision: "1-30-3",
+                },
             }).istio;
             const found = checkChartDirectory(istio, process.cwd());
-            assert.deepStrictEqual([found.length, found[0].key, /but istio\.revisions\.1-29-6\.version is 1\.29\.6/.test(found[0].message)], [4, "istio-mesh:istio.revisions.1-29-6.chartDir", true]);
+            assert.deepStrictEqual(
+                [found.length, found[0].key, /but istio\.revisions\.1-29-6\.version is 1\.29\.6/.test(found[0].message)],
+                [4, "istio-mesh:istio.revisions.1-29-6.chartDir", true],
+            );
         });
         it("accepts the 1.29.6 and 1.30.3 charts side by side", () => {
             const istio = parseMeshConfig({
-                istio: { revisions: { "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.29.6" }, "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" } }, revision: "1-30-3" },
+                istio: {
+                    revisions: {
+                        "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.29.6" },
+                        "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" },
+                    },
+                    revision: "1-30-3",
+                },
             }).istio;
             assert.deepStrictEqual(checkChartDirectory(istio, process.cwd()), []);
         });
@@ -142,7 +192,10 @@ describe("config: duplicate revision names", () => {
     it("are refused when the stack file is read: revisions is a map", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "istio-mesh-dup-"));
         const file = path.join(dir, "Pulumi.dup.yaml");
-        fs.writeFileSync(file, "config:\n  istio-mesh:istio:\n    revisions:\n      1-30-3: {version: 1.30.3}\n      1-30-3: {version: 1.30.3}\n    revision: 1-30-3\n");
+        fs.writeFileSync(
+            file,
+            "config:\n  istio-mesh:istio:\n    revisions:\n      1-30-3: {version: 1.30.3}\n      1-30-3: {version: 1.30.3}\n    revision: 1-30-3\n",
+        );
         try {
             assert.throws(() => readStackFile(file), /duplicate key "1-30-3": a key may appear once in a map/);
         } finally {

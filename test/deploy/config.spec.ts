@@ -46,17 +46,22 @@ describe("deploy config: defaults", () => {
 
 describe("deploy config: accepted values", () => {
     it("switches drift detection off with false", () => assert.strictEqual(parse({ dev: { driftDetection: false } }).stacks.dev.driftDetection, undefined));
-    it("lets dev remediate drift", () => assert.strictEqual(parse({ dev: { driftDetection: { autoRemediate: true } } }).stacks.dev.driftDetection?.autoRemediate, true));
+    it("lets dev remediate drift", () =>
+        assert.strictEqual(parse({ dev: { driftDetection: { autoRemediate: true } } }).stacks.dev.driftDetection?.autoRemediate, true));
     it("normalises the spacing of a cron expression", () =>
         assert.strictEqual(parse({ prod: { driftDetection: { schedule: " 15  2 * * 1-5 " } } }).stacks.prod.driftDetection?.schedule, "15 2 * * 1-5"));
     it("lets dev deploy on push", () => assert.strictEqual(parse({ dev: { deployCommits: true } }).stacks.dev.deployCommits, true));
-    it("takes a boolean given as text by `pulumi config set`", () => assert.strictEqual(parse({ dev: { previewPullRequests: "true" } }).stacks.dev.previewPullRequests, true));
+    it("takes a boolean given as text by `pulumi config set`", () =>
+        assert.strictEqual(parse({ dev: { previewPullRequests: "true" } }).stacks.dev.previewPullRequests, true));
     it("keeps secret environment variables apart from plain ones", () => {
         const dev = parse({ dev: { environmentVariables: { LOG_LEVEL: "debug" }, secretEnvironmentVariables: { HARBOR_PASSWORD: "s3cret" } } }).stacks.dev;
         assert.deepStrictEqual([dev.environmentVariables, dev.secretEnvironmentVariables], [{ LOG_LEVEL: "debug" }, { HARBOR_PASSWORD: "s3cret" }]);
     });
     it("takes an executor image", () =>
-        assert.strictEqual(parse({ prod: { executorImage: "harbor.example.com/pulumi/pulumi-nodejs:3.270.0" } }).stacks.prod.executorImage, "harbor.example.com/pulumi/pulumi-nodejs:3.270.0"));
+        assert.strictEqual(
+            parse({ prod: { executorImage: "harbor.example.com/pulumi/pulumi-nodejs:3.270.0" } }).stacks.prod.executorImage,
+            "harbor.example.com/pulumi/pulumi-nodejs:3.270.0",
+        ));
     it("passes policy pack config through", () =>
         assert.deepStrictEqual(parse({ policyGroup: { version: "0.1.0", config: { all: "mandatory" } } }).policyGroup?.config, { all: "mandatory" }));
 });
@@ -87,7 +92,9 @@ describe("deploy config: problems", () => {
             "istio-mesh-deploy:project: must be the mesh program's project, not this program's own (istio-mesh-deploy): a stack must not manage its own deployment settings",
         ]));
     it("refuses an absolute repoDir", () =>
-        assert.deepStrictEqual(problems({ repoDir: "/src" }), ['istio-mesh-deploy:repoDir: must be a path inside the repository, relative to its root, without ".." (got "/src")']));
+        assert.deepStrictEqual(problems({ repoDir: "/src" }), [
+            'istio-mesh-deploy:repoDir: must be a path inside the repository, relative to its root, without ".." (got "/src")',
+        ]));
     it("refuses a repoDir that leaves the repository", () =>
         assert.deepStrictEqual(problems({ repoDir: "mesh/../.." }), [
             'istio-mesh-deploy:repoDir: must be a path inside the repository, relative to its root, without ".." (got "mesh/../..")',
@@ -109,7 +116,9 @@ describe("deploy config: problems", () => {
             "istio-mesh-deploy:prod.deployCommits: must be false for prod: push-to-deploy would update prod without the manual approval of the `production` environment in .github/workflows/deploy.yml",
         ]));
     it("refuses environment variables that are not a map", () =>
-        assert.deepStrictEqual(problems({ dev: { environmentVariables: ["A=1"] } }), ['istio-mesh-deploy:dev.environmentVariables: must be a map of NAME: value (got ["A=1"])']));
+        assert.deepStrictEqual(problems({ dev: { environmentVariables: ["A=1"] } }), [
+            'istio-mesh-deploy:dev.environmentVariables: must be a map of NAME: value (got ["A=1"])',
+        ]));
     it("refuses an invalid environment variable name", () =>
         assert.deepStrictEqual(problems({ dev: { environmentVariables: { "1LOG": "x" } } }), [
             "istio-mesh-deploy:dev.environmentVariables.1LOG: is not a valid environment variable name (letters, digits and _, not starting with a digit)",
@@ -127,7 +136,9 @@ describe("deploy config: problems", () => {
             "istio-mesh-deploy:dev.environmentVariables.REGION: is also set in istio-mesh-deploy:dev.secretEnvironmentVariables; set it in one place",
         ]));
     it("refuses pre-run commands that are not a list", () =>
-        assert.deepStrictEqual(problems({ dev: { preRunCommands: "npm ci" } }), ['istio-mesh-deploy:dev.preRunCommands: must be a list of non-empty strings (got "npm ci")']));
+        assert.deepStrictEqual(problems({ dev: { preRunCommands: "npm ci" } }), [
+            'istio-mesh-deploy:dev.preRunCommands: must be a list of non-empty strings (got "npm ci")',
+        ]));
     it("refuses pre-run commands without npm ci", () =>
         assert.deepStrictEqual(problems({ dev: { preRunCommands: ["npm install"] } }), [
             "istio-mesh-deploy:dev.preRunCommands: must include `npm ci --ignore-scripts`: deployments skip Pulumi's own dependency install, so without it the program has no node_modules",
@@ -161,9 +172,13 @@ describe("deploy config: problems", () => {
             "istio-mesh-deploy:reviewStacks.templateStack: must not be prod: every review stack copies the template's stack file, and a second mesh in the prod cluster would fight over the cluster-wide Istio CRDs and webhooks; use a stack of its own whose kubernetes context is a disposable cluster",
         ]));
     it("refuses a review template name with a slash", () =>
-        assert.deepStrictEqual(problems({ reviewStacks: { templateStack: "org/pr" } }), ['istio-mesh-deploy:reviewStacks.templateStack: must be a stack name (got "org/pr")']));
+        assert.deepStrictEqual(problems({ reviewStacks: { templateStack: "org/pr" } }), [
+            'istio-mesh-deploy:reviewStacks.templateStack: must be a stack name (got "org/pr")',
+        ]));
     it("names an unknown key of review stacks", () =>
-        assert.deepStrictEqual(problems({ reviewStacks: { template: "pr" } }), ["istio-mesh-deploy:reviewStacks.template: unknown key; known keys: templateStack"]));
+        assert.deepStrictEqual(problems({ reviewStacks: { template: "pr" } }), [
+            "istio-mesh-deploy:reviewStacks.template: unknown key; known keys: templateStack",
+        ]));
     it("requires the version of the pack a policy group enforces", () =>
         assert.deepStrictEqual(problems({ policyGroup: {} }), [
             'istio-mesh-deploy:policyGroup.version: required: the published pack version, e.g. "0.1.0" (see `pulumi policy ls`)',

@@ -32,7 +32,10 @@ export async function runDeploy(config: Record<string, unknown>, secretKeys: str
     for (const [key, value] of Object.entries(config)) {
         flat[`${DEPLOY_PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
-    pulumi.runtime.setAllConfig(flat, secretKeys.map((k) => `${DEPLOY_PROJECT}:${k}`));
+    pulumi.runtime.setAllConfig(
+        flat,
+        secretKeys.map((k) => `${DEPLOY_PROJECT}:${k}`),
+    );
     for (const file of Object.keys(require.cache)) {
         if (file.startsWith(DEPLOY_DIR + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[file];
     }

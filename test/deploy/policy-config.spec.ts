@@ -15,11 +15,15 @@ describe("policy config: dev-migration.json", () => {
     const config = resolveConfig(read("dev-migration.json"), policies);
     const own = (name: string) => policies.find((p) => p.name === name)?.enforcementLevel;
 
-    it("turns the PeerAuthentication mTLS policy into a warning", () => assert.strictEqual(config.level("peer-authentication-strict-mtls", own("peer-authentication-strict-mtls")), "advisory"));
-    it("keeps DestinationRule TLS mandatory", () => assert.strictEqual(config.level("destination-rule-tls-not-disabled", own("destination-rule-tls-not-disabled")), "mandatory"));
+    it("turns the PeerAuthentication mTLS policy into a warning", () =>
+        assert.strictEqual(config.level("peer-authentication-strict-mtls", own("peer-authentication-strict-mtls")), "advisory"));
+    it("keeps DestinationRule TLS mandatory", () =>
+        assert.strictEqual(config.level("destination-rule-tls-not-disabled", own("destination-rule-tls-not-disabled")), "mandatory"));
     it("leaves every other policy at its own level", () =>
         assert.deepStrictEqual(
-            policies.filter((p) => p.name !== "peer-authentication-strict-mtls" && config.level(p.name, p.enforcementLevel) !== (p.enforcementLevel ?? "advisory")).map((p) => p.name),
+            policies
+                .filter((p) => p.name !== "peer-authentication-strict-mtls" && config.level(p.name, p.enforcementLevel) !== (p.enforcementLevel ?? "advisory"))
+                .map((p) => p.name),
             [],
         ));
 });

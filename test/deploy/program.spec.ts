@@ -19,7 +19,14 @@ describe("deploy program", () => {
             stack = await runDeploy(BASE);
         });
 
-        it("registers settings for dev and prod only", () => assert.deepStrictEqual(stack.ofType(SETTINGS).map((r) => r.name).sort(), ["dev-settings", "prod-settings"]));
+        it("registers settings for dev and prod only", () =>
+            assert.deepStrictEqual(
+                stack
+                    .ofType(SETTINGS)
+                    .map((r) => r.name)
+                    .sort(),
+                ["dev-settings", "prod-settings"],
+            ));
         it("gives dev its source, pre-run commands and options", () =>
             assert.deepStrictEqual(stack.get(SETTINGS, "dev-settings").inputs, {
                 organization: "example-platform",
@@ -48,7 +55,10 @@ describe("deploy program", () => {
         });
         it("schedules drift detection of dev every six hours and prod every hour", () =>
             assert.deepStrictEqual(
-                stack.ofType(DRIFT).map((r) => r.inputs).sort((a, b) => a.stack.localeCompare(b.stack)),
+                stack
+                    .ofType(DRIFT)
+                    .map((r) => r.inputs)
+                    .sort((a, b) => a.stack.localeCompare(b.stack)),
                 [
                     { organization: "example-platform", project: "istio-mesh", stack: "dev", scheduleCron: "0 */6 * * *", autoRemediate: false },
                     { organization: "example-platform", project: "istio-mesh", stack: "prod", scheduleCron: "0 * * * *", autoRemediate: false },
@@ -56,11 +66,21 @@ describe("deploy program", () => {
             ));
         it("creates each drift schedule after its stack's settings", () =>
             assert.deepStrictEqual(
-                stack.ofType(DRIFT).map((r) => [r.name, ...stack.dependencyNames(r)]).sort(),
-                [["dev-drift", "dev-settings"], ["prod-drift", "prod-settings"]],
+                stack
+                    .ofType(DRIFT)
+                    .map((r) => [r.name, ...stack.dependencyNames(r)])
+                    .sort(),
+                [
+                    ["dev-drift", "dev-settings"],
+                    ["prod-drift", "prod-settings"],
+                ],
             ));
         it("creates no review template and no policy group", () => assert.deepStrictEqual([stack.ofType(STACK).length, stack.ofType(GROUP).length], [0, 0]));
-        it("marks nothing secret", () => assert.deepStrictEqual(stack.resources.flatMap((r) => secretPaths(r.wire)), []));
+        it("marks nothing secret", () =>
+            assert.deepStrictEqual(
+                stack.resources.flatMap((r) => secretPaths(r.wire)),
+                [],
+            ));
         it("exports the stacks it configures", () =>
             assert.deepStrictEqual(stack.outputs.stacks, { dev: "example-platform/istio-mesh/dev", prod: "example-platform/istio-mesh/prod" }));
         it("exports the drift schedules", () => assert.deepStrictEqual(stack.outputs.driftSchedules, { dev: "0 */6 * * *", prod: "0 * * * *" }));
@@ -116,7 +136,11 @@ describe("deploy program", () => {
         it("runs dev in the executor image given", () =>
             assert.deepStrictEqual(stack.get(SETTINGS, "dev-settings").inputs.executorContext, { executorImage: "pulumi/pulumi-nodejs:3.270.0" }));
         it("leaves prod on the default executor image", () => assert.strictEqual(stack.get(SETTINGS, "prod-settings").inputs.executorContext, undefined));
-        it("schedules no drift detection for dev", () => assert.deepStrictEqual(stack.ofType(DRIFT).map((r) => r.name), ["prod-drift"]));
+        it("schedules no drift detection for dev", () =>
+            assert.deepStrictEqual(
+                stack.ofType(DRIFT).map((r) => r.name),
+                ["prod-drift"],
+            ));
         it("exports dev's drift detection as off", () => assert.deepStrictEqual(stack.outputs.driftSchedules, { dev: "off", prod: "0 * * * *" }));
     });
 
@@ -127,7 +151,11 @@ describe("deploy program", () => {
         });
 
         it("creates the template stack in the mesh project", () =>
-            assert.deepStrictEqual(stack.get(STACK, "review-stack").inputs, { organizationName: "example-platform", projectName: "istio-mesh", stackName: "review" }));
+            assert.deepStrictEqual(stack.get(STACK, "review-stack").inputs, {
+                organizationName: "example-platform",
+                projectName: "istio-mesh",
+                stackName: "review",
+            }));
         it("marks the template as the pull-request template, deploying nothing itself", () =>
             assert.deepStrictEqual(stack.get(SETTINGS, "review-settings").inputs.vcs, {
                 provider: "github",
@@ -145,9 +173,18 @@ describe("deploy program", () => {
             assert.strictEqual(stack.get(SETTINGS, "review-settings").inputs.operationContext.options.deleteAfterDestroy, true));
         it("keeps dev's secrets secret in the template", () =>
             assert.deepStrictEqual(secretPaths(stack.get(SETTINGS, "review-settings").wire), ["operationContext.environmentVariables.HARBOR_PASSWORD"]));
-        it("configures the template after creating it", () => assert.deepStrictEqual(stack.dependencyNames(stack.get(SETTINGS, "review-settings")), ["review-stack"]));
-        it("schedules no drift detection for the template", () => assert.deepStrictEqual(stack.ofType(DRIFT).map((r) => r.inputs.stack).sort(), ["dev", "prod"]));
-        it("exports the template among the stacks", () => assert.strictEqual((stack.outputs.stacks as Record<string, string>).review, "example-platform/istio-mesh/review"));
+        it("configures the template after creating it", () =>
+            assert.deepStrictEqual(stack.dependencyNames(stack.get(SETTINGS, "review-settings")), ["review-stack"]));
+        it("schedules no drift detection for the template", () =>
+            assert.deepStrictEqual(
+                stack
+                    .ofType(DRIFT)
+                    .map((r) => r.inputs.stack)
+                    .sort(),
+                ["dev", "prod"],
+            ));
+        it("exports the template among the stacks", () =>
+            assert.strictEqual((stack.outputs.stacks as Record<string, string>).review, "example-platform/istio-mesh/review"));
     });
 
     describe("with a policy group", () => {
@@ -165,7 +202,9 @@ describe("deploy program", () => {
                 name: "istio-mesh",
                 mode: "preventative",
                 entityType: "stacks",
-                policyPacks: [{ name: "istio-mesh-guard", versionTag: "0.2.0", config: { "peer-authentication-strict-mtls": { exemptNamespaces: ["legacy"] } } }],
+                policyPacks: [
+                    { name: "istio-mesh-guard", versionTag: "0.2.0", config: { "peer-authentication-strict-mtls": { exemptNamespaces: ["legacy"] } } },
+                ],
                 stacks: [
                     { name: "dev", routingProject: "istio-mesh" },
                     { name: "prod", routingProject: "istio-mesh" },
@@ -179,7 +218,14 @@ describe("deploy program", () => {
             stack = await runDeploy(deployStackFile("platform"));
         });
 
-        it("configures dev and prod", () => assert.deepStrictEqual(stack.ofType(SETTINGS).map((r) => r.inputs.stack).sort(), ["dev", "prod"]));
+        it("configures dev and prod", () =>
+            assert.deepStrictEqual(
+                stack
+                    .ofType(SETTINGS)
+                    .map((r) => r.inputs.stack)
+                    .sort(),
+                ["dev", "prod"],
+            ));
         it("enforces the published pack through the istio-mesh group", () =>
             assert.deepStrictEqual(stack.get(GROUP, "policy-group").inputs.policyPacks, [{ name: "istio-mesh-guard", versionTag: "0.1.0" }]));
     });

@@ -17,6 +17,9 @@ describe("deploy project", () => {
         assert.deepStrictEqual(json(path.join(DEPLOY_DIR, "package.json")).dependencies, { "@pulumi/pulumi": "3.270.0", "@pulumi/pulumiservice": "1.3.0" }));
     it("keeps the Pulumi Cloud provider out of the mesh program's dependencies", () => {
         const root = json(path.join(REPO_ROOT, "package.json"));
-        assert.deepStrictEqual(Object.keys({ ...root.dependencies, ...root.devDependencies }).filter((d) => d.includes("pulumiservice")), []);
+        assert.deepStrictEqual(
+            Object.keys({ ...root.dependencies, ...root.devDependencies }).filter((d) => d.includes("pulumiservice")),
+            [],
+        );
     });
 });

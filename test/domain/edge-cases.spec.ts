@@ -33,8 +33,7 @@ const CONSUMERS: Record<string, Partial<Record<Kind, Reader>>> = {
         ip: (t) => configAccepts({ cluster: { controlPlaneVip: t } }, "cluster.controlPlaneVip"),
         poolEntry: (t) => configAccepts({ cluster: { addressPools: [{ name: "p", addresses: [t] }] } }, "cluster.addressPools[0].addresses"),
         quantity: (t) => configAccepts({ controlPlane: { resources: { requests: { memory: t } } } }, "controlPlane.resources"),
-        duration: (t) =>
-            configAccepts({ namespaces: { shop: { services: { reviews: { outlierDetection: { interval: t } } } } } }, "namespaces.shop.services"),
+        duration: (t) => configAccepts({ namespaces: { shop: { services: { reviews: { outlierDetection: { interval: t } } } } } }, "namespaces.shop.services"),
         host: (t) => configAccepts({ gateways: { external: { hosts: [t] } } }, "gateways.external.hosts"),
         wildcardHost: (t) => configAccepts({ gateways: { internal: { hosts: [t] } } }, "gateways.internal.hosts"),
         labelKey: (t) => configAccepts({ namespaces: { shop: { labels: { [t]: "x" } } } }, "namespaces.shop.labels"),
@@ -66,6 +65,9 @@ describe("domain edge cases", () => {
     }
     it("covers every kind in domain and config", () => {
         const kinds = new Set(EDGE_CASES.map((c) => c.kind));
-        assert.deepStrictEqual([...kinds].filter((k) => !CONSUMERS.domain[k] || !CONSUMERS.config[k]), []);
+        assert.deepStrictEqual(
+            [...kinds].filter((k) => !CONSUMERS.domain[k] || !CONSUMERS.config[k]),
+            [],
+        );
     });
 });

@@ -32,8 +32,7 @@ export const show = (r: Run) => `exit ${r.code}\n${r.out.split("\n").slice(-60).
 export const mandatory = (out: string) => out.split("\n").filter((l) => l.includes("[mandatory]"));
 
 /** A stack file's `config:` map. */
-export const stackConfig = (stack: string): Record<string, any> =>
-    YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
+export const stackConfig = (stack: string): Record<string, any> => YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
 
 /** A throwaway stack: `base`'s config with `change` applied, rendering into a temporary directory. */
 export function scratchStack(name: string, base: Record<string, any>, change: (config: Record<string, any>) => void): () => void {
@@ -57,7 +56,11 @@ export function manifests(dir: string): any[] {
     for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
         if (!entry.isFile() || !/\.ya?ml$/.test(entry.name)) continue;
         const text = fs.readFileSync(path.join(entry.parentPath, entry.name), "utf8");
-        objects.push(...YAML.parseAllDocuments(text).map((d) => d.toJS()).filter((o) => o?.kind));
+        objects.push(
+            ...YAML.parseAllDocuments(text)
+                .map((d) => d.toJS())
+                .filter((o) => o?.kind),
+        );
     }
     return objects;
 }

@@ -26,8 +26,16 @@ const DOCUMENTED: Record<string, string> = {
     "meshconfig-default-export": "IST0109 ignores the mesh config's defaultVirtualServiceExportTo",
 };
 
-interface IstioMessage { code: string; level: string; origin: string; message: string }
-interface IstioRun { findings: string[]; skipped: Set<string> }
+interface IstioMessage {
+    code: string;
+    level: string;
+    origin: string;
+    message: string;
+}
+interface IstioRun {
+    findings: string[];
+    skipped: Set<string>;
+}
 
 /** `Kind ns/name` as the checker's findings name a resource (cluster-scoped: `Kind /name`). */
 function origin(o: string): string {
@@ -38,8 +46,8 @@ function origin(o: string): string {
 /** The mesh config a case carries (the ConfigMap istiod reads), as a file for --meshConfigFile. */
 function meshConfigFile(file: string): string[] {
     if (fs.statSync(file).isDirectory()) return [];
-    const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map(d => d.toJS());
-    const cm = docs.find(d => d?.kind === "ConfigMap" && d?.metadata?.name === "istio" && typeof d?.data?.mesh === "string");
+    const docs = YAML.parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS());
+    const cm = docs.find((d) => d?.kind === "ConfigMap" && d?.metadata?.name === "istio" && typeof d?.data?.mesh === "string");
     if (!cm) return [];
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "istioctl-mesh-")), "mesh.yaml");
     fs.writeFileSync(out, cm.data.mesh);
@@ -53,7 +61,12 @@ function istioctl(bin: string, file: string): IstioRun {
     // --verbose lists on stderr the analyzers skipped for want of cluster resources.
     const err = r.stderr ?? "";
     const block = /Skipped analyzers:\n((?:\s+\S+\n)*)/.exec(err);
-    const skipped = new Set((block?.[1] ?? "").split("\n").map(l => l.trim()).filter(Boolean));
+    const skipped = new Set(
+        (block?.[1] ?? "")
+            .split("\n")
+            .map((l) => l.trim())
+            .filter(Boolean),
+    );
     if (!text.startsWith("[")) {
         // "No validation issues found" is printed as text even with -o json.
         assert.equal(r.status, 0, `istioctl ${args.join(" ")}: exit ${r.status}\n${r.stdout}${err}`);
@@ -67,7 +80,11 @@ function istioctl(bin: string, file: string): IstioRun {
 }
 
 function guard(file: string, skipped: Set<string>): string[] {
-    const r = spawnSync(process.execPath, [path.join(root, "policy-pack/checker/guard.js"), "--format", "json", file], { cwd: root, encoding: "utf8", maxBuffer: 256 << 20 });
+    const r = spawnSync(process.execPath, [path.join(root, "policy-pack/checker/guard.js"), "--format", "json", file], {
+        cwd: root,
+        encoding: "utf8",
+        maxBuffer: 256 << 20,
+    });
     assert.ok(r.status === 0 || r.status === 1, `npm run guard ${file}: exit ${r.status}\n${r.stderr}`);
     return guardFindings((JSON.parse(r.stdout) as { violations: GuardViolation[] }).violations, skipped);
 }
@@ -89,11 +106,17 @@ describe("istioctl analyze and npm run guard agree on the checks both make", () 
         const agree = JSON.stringify(ours) === JSON.stringify(theirs.findings);
         const documented = DOCUMENTED[name];
         if (agree) {
-            assert.ok(!documented, `${name}: listed as a documented difference (${documented}) but both tools now agree on ${JSON.stringify(ours)}; remove it from DOCUMENTED and docs/policies.md`);
+            assert.ok(
+                !documented,
+                `${name}: listed as a documented difference (${documented}) but both tools now agree on ${JSON.stringify(ours)}; remove it from DOCUMENTED and docs/policies.md`,
+            );
             summary.agreements++;
             return;
         }
-        assert.ok(documented, `${name}: the tools disagree and docs/policies.md does not say why\n  guard:    ${JSON.stringify(ours)}\n  istioctl: ${JSON.stringify(theirs.findings)}`);
+        assert.ok(
+            documented,
+            `${name}: the tools disagree and docs/policies.md does not say why\n  guard:    ${JSON.stringify(ours)}\n  istioctl: ${JSON.stringify(theirs.findings)}`,
+        );
         summary.documented++;
     }
 
@@ -110,6 +133,8 @@ describe("istioctl analyze and npm run guard agree on the checks both make", () 
     });
 
     after(() => {
-        console.log(`      istioctl differential: ${summary.cases} cases, ${summary.agreements} agreements, ${summary.documented} documented differences; ${summary.uncompared} findings of the checker left out because istioctl skips that analyzer without a cluster`);
+        console.log(
+            `      istioctl differential: ${summary.cases} cases, ${summary.agreements} agreements, ${summary.documented} documented differences; ${summary.uncompared} findings of the checker left out because istioctl skips that analyzer without a cluster`,
+        );
     });
 });

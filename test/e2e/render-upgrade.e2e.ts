@@ -32,7 +32,10 @@ describe("npm run render with the real engine (upgrade stack: two revisions, tag
     });
 
     it("renders two istiod Deployments, one per revision, with its version's image", () => {
-        for (const [rev, version] of [["1-29-6", "1.29.6"], ["1-30-3", "1.30.3"]]) {
+        for (const [rev, version] of [
+            ["1-29-6", "1.29.6"],
+            ["1-30-3", "1.30.3"],
+        ]) {
             const d = named("Deployment", `istiod-${rev}`);
             assert.ok(d, `no istiod-${rev} Deployment`);
             assert.match(d.spec.template.spec.containers[0].image, new RegExp(`:${version.replace(/\./g, "\\.")}`));

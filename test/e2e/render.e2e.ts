@@ -46,8 +46,13 @@ describe("npm run render with the real engine (local stack)", () => {
 
     it("renders every Istio CRD of the base chart", () => {
         const crds = YAML.parseAllDocuments(fs.readFileSync(path.join(charts, "base/files/crd-all.gen.yaml"), "utf8"))
-            .map((d) => d.toJS()?.metadata?.name).filter(Boolean).sort();
-        const names = ofKind("CustomResourceDefinition").map((o) => o.metadata.name).filter((n: string) => n.endsWith(".istio.io")).sort();
+            .map((d) => d.toJS()?.metadata?.name)
+            .filter(Boolean)
+            .sort();
+        const names = ofKind("CustomResourceDefinition")
+            .map((o) => o.metadata.name)
+            .filter((n: string) => n.endsWith(".istio.io"))
+            .sort();
         assert.deepEqual(names, crds);
     });
 
@@ -61,7 +66,9 @@ describe("npm run render with the real engine (local stack)", () => {
         const gateways = localConfig["istio-mesh:gateways"];
         for (const role of Object.keys(gateways).filter((r) => gateways[r]?.address)) {
             const address = gateways[role].address;
-            const service = ofKind("Service").find((o) => o.spec?.type === "LoadBalancer" && o.metadata.annotations?.["metallb.io/loadBalancerIPs"] === address);
+            const service = ofKind("Service").find(
+                (o) => o.spec?.type === "LoadBalancer" && o.metadata.annotations?.["metallb.io/loadBalancerIPs"] === address,
+            );
             assert.ok(service, `no LoadBalancer Service pinned to ${address} (gateway ${role})`);
         }
     });
@@ -69,14 +76,26 @@ describe("npm run render with the real engine (local stack)", () => {
     it("renders a third gateway with a TLS passthrough and a TCP port, and their routes", () => {
         const gw = ofKind("Gateway").find((o) => o.metadata.name === "partner-gateway");
         assert.ok(gw, "no partner Gateway");
-        assert.deepStrictEqual(gw.spec.servers.map((s: any) => `${s.port.protocol}/${s.port.number}/${s.tls?.mode ?? ""}`), ["TLS/8883/PASSTHROUGH", "TCP/5432/"]);
-        assert.ok(ofKind("VirtualService").some((o) => o.metadata.name === "partner-gateway-ports"), "no port routes for the partner gateway");
+        assert.deepStrictEqual(
+            gw.spec.servers.map((s: any) => `${s.port.protocol}/${s.port.number}/${s.tls?.mode ?? ""}`),
+            ["TLS/8883/PASSTHROUGH", "TCP/5432/"],
+        );
+        assert.ok(
+            ofKind("VirtualService").some((o) => o.metadata.name === "partner-gateway-ports"),
+            "no port routes for the partner gateway",
+        );
     });
 
     it("renders the egress gateway in istio-system with the egress routes", () => {
-        assert.ok(ofKind("Deployment").some((o) => o.metadata.name === "istio-egressgateway" && o.metadata.namespace === "istio-system"), "no istio-system/istio-egressgateway Deployment");
+        assert.ok(
+            ofKind("Deployment").some((o) => o.metadata.name === "istio-egressgateway" && o.metadata.namespace === "istio-system"),
+            "no istio-system/istio-egressgateway Deployment",
+        );
         for (const name of ["payments-egress", "github-egress"]) {
-            assert.ok(ofKind("VirtualService").some((o) => o.metadata.name === name && o.metadata.namespace === "istio-system"), `no VirtualService istio-system/${name}`);
+            assert.ok(
+                ofKind("VirtualService").some((o) => o.metadata.name === name && o.metadata.namespace === "istio-system"),
+                `no VirtualService istio-system/${name}`,
+            );
         }
     });
 
@@ -96,10 +115,17 @@ describe("npm run render with the real engine (local stack)", () => {
     });
 
     it("renders no key generated in Pulumi state (the local stack needs no tls provider)", () =>
-        assert.deepEqual(ofKind("Secret").filter((o) => o.metadata.name === "cacerts" || o.metadata.name === "istio-mesh-internal-ca").map((o) => o.metadata.name), []));
+        assert.deepEqual(
+            ofKind("Secret")
+                .filter((o) => o.metadata.name === "cacerts" || o.metadata.name === "istio-mesh-internal-ca")
+                .map((o) => o.metadata.name),
+            [],
+        ));
 
     it("renders the mesh namespaces with the injection label", () => {
-        const created = Object.entries(localConfig["istio-mesh:namespaces"]).filter(([, ns]: [string, any]) => !ns.adopt).map(([name]) => name);
+        const created = Object.entries(localConfig["istio-mesh:namespaces"])
+            .filter(([, ns]: [string, any]) => !ns.adopt)
+            .map(([name]) => name);
         for (const name of created) {
             const ns = ofKind("Namespace").find((o) => o.metadata.name === name);
             assert.ok(ns, `no Namespace ${name}`);
@@ -140,15 +166,26 @@ describe("npm run render with the real engine (local stack)", () => {
         const gw = ofKind("Gateway").find((o) => o.apiVersion === "gateway.networking.k8s.io/v1");
         assert.ok(gw, "no Gateway API Gateway");
         assert.equal(gw.spec.gatewayClassName, "istio");
-        assert.deepEqual(ofKind("HTTPRoute").map((o) => o.metadata.name).sort(), ["external-gateway-api-https-redirect", "grafana", "harbor", "headlamp"]);
-        assert.ok(ofKind("VirtualService").some((o) => o.metadata.name === "example-app"), "no VirtualService example-app");
+        assert.deepEqual(
+            ofKind("HTTPRoute")
+                .map((o) => o.metadata.name)
+                .sort(),
+            ["external-gateway-api-https-redirect", "grafana", "harbor", "headlamp"],
+        );
+        assert.ok(
+            ofKind("VirtualService").some((o) => o.metadata.name === "example-app"),
+            "no VirtualService example-app",
+        );
     });
 
     it("passes istioctl analyze with no errors", () => {
         const r = run(istioctl, ["analyze", "--use-kube=false", rendered]);
         const warnings = r.out.split("\n").filter((l) => l.startsWith("Warning"));
         if (warnings.length > 0) console.log(`      istioctl warnings:\n${warnings.map((w) => `        ${w}`).join("\n")}`);
-        assert.deepEqual(r.out.split("\n").filter((l) => l.startsWith("Error")), []);
+        assert.deepEqual(
+            r.out.split("\n").filter((l) => l.startsWith("Error")),
+            [],
+        );
         assert.equal(r.code, 0, show(r));
     });
 
@@ -160,21 +197,28 @@ describe("npm run render with the real engine (local stack)", () => {
 
     describe("refusals", () => {
         it("refuses a broken stack config before any resource", () => {
-            const cleanup = scratchStack("e2e-broken", localConfig, (c) => { c["istio-mesh:controlPlane"] = { replicas: "two" }; });
+            const cleanup = scratchStack("e2e-broken", localConfig, (c) => {
+                c["istio-mesh:controlPlane"] = { replicas: "two" };
+            });
             try {
                 const r = stackRun("up", "--stack", "e2e-broken");
                 assert.notEqual(r.code, 0, show(r));
                 assert.match(r.out, /istio-mesh:controlPlane\.replicas/);
                 const state = JSON.parse(pulumi("stack", "export", "--stack", "e2e-broken").out);
                 const kinds = (state.deployment.resources ?? []).map((res: any) => res.type);
-                assert.deepEqual(kinds.filter((t: string) => t !== "pulumi:pulumi:Stack"), []);
+                assert.deepEqual(
+                    kinds.filter((t: string) => t !== "pulumi:pulumi:Stack"),
+                    [],
+                );
             } finally {
                 cleanup();
             }
         });
 
         it("refuses a stack that violates a mandatory policy, with the policy's message", () => {
-            const cleanup = scratchStack("e2e-policy", localConfig, (c) => { c["istio-mesh:mtls"] = { mode: "PERMISSIVE", migration: true }; });
+            const cleanup = scratchStack("e2e-policy", localConfig, (c) => {
+                c["istio-mesh:mtls"] = { mode: "PERMISSIVE", migration: true };
+            });
             try {
                 const r = stackRun("preview", "--stack", "e2e-policy");
                 assert.notEqual(r.code, 0, show(r));

@@ -19,17 +19,22 @@ describe("authorization policies", () => {
     describe("authorization-policy-allow-negative-match", () => {
         it("reports every negative field of an ALLOW policy (action defaults to ALLOW)", () => {
             const ap = authorizationPolicy("shop", "allow", {
-                rules: [{
-                    from: [{ source: { notNamespaces: ["evil"] } }],
-                    to: [{ operation: { notMethods: ["DELETE"] } }],
-                    when: [{ key: "request.headers[x-env]", notValues: ["test"] }],
-                }],
+                rules: [
+                    {
+                        from: [{ source: { notNamespaces: ["evil"] } }],
+                        to: [{ operation: { notMethods: ["DELETE"] } }],
+                        when: [{ key: "request.headers[x-env]", notValues: ["test"] }],
+                    },
+                ],
             });
-            assert.deepStrictEqual(run("authorization-policy-allow-negative-match", [ap]).map(m => m.split(" is used")[0]), [
-                "AuthorizationPolicy shop/allow: spec.rules[0].from[0].source.notNamespaces",
-                "AuthorizationPolicy shop/allow: spec.rules[0].to[0].operation.notMethods",
-                "AuthorizationPolicy shop/allow: spec.rules[0].when[0].notValues",
-            ]);
+            assert.deepStrictEqual(
+                run("authorization-policy-allow-negative-match", [ap]).map((m) => m.split(" is used")[0]),
+                [
+                    "AuthorizationPolicy shop/allow: spec.rules[0].from[0].source.notNamespaces",
+                    "AuthorizationPolicy shop/allow: spec.rules[0].to[0].operation.notMethods",
+                    "AuthorizationPolicy shop/allow: spec.rules[0].when[0].notValues",
+                ],
+            );
         });
         it("gives the reason", () => {
             const ap = authorizationPolicy("shop", "allow", { rules: [{ to: [{ operation: { notPaths: ["/admin"] } }] }] });

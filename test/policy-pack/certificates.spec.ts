@@ -26,7 +26,7 @@ describe("certificate policies", () => {
         });
         it("reports text that is not a duration", () => {
             assert.deepStrictEqual(run("certificate-duration", [cert({ duration: "90d" })]), [
-                "Certificate istio-ingress/shop: spec.duration is \"90d\", not a duration such as \"2160h\"; cert-manager rejects the Certificate and no certificate is issued.",
+                'Certificate istio-ingress/shop: spec.duration is "90d", not a duration such as "2160h"; cert-manager rejects the Certificate and no certificate is issued.',
             ]);
         });
         it("reports renewBefore together with renewBeforePercentage", () => {
@@ -44,7 +44,10 @@ describe("certificate policies", () => {
             ]);
         });
         it("reports Never", () => {
-            assert.match(run("certificate-rotation-policy", [cert({ privateKey: { rotationPolicy: "Never" } })])[0], /rotationPolicy is Never; renewals keep the same private key/);
+            assert.match(
+                run("certificate-rotation-policy", [cert({ privateKey: { rotationPolicy: "Never" } })])[0],
+                /rotationPolicy is Never; renewals keep the same private key/,
+            );
         });
     });
 });

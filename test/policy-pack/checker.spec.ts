@@ -13,7 +13,15 @@ const rel = (p: string) => path.relative(process.cwd(), path.join(DIR, p));
 async function guard(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(argv, s => { out += s; }, s => { err += s; });
+    const code = await main(
+        argv,
+        (s) => {
+            out += s;
+        },
+        (s) => {
+            err += s;
+        },
+    );
     return { code, out, err };
 }
 
@@ -59,27 +67,36 @@ describe("manifest checker", () => {
         it("prints JSON in the issue's shape, recursing into directories and multi-document files", async () => {
             const r = await guard("--format", "json", rel("mesh"));
             assert.deepStrictEqual(JSON.parse(r.out), {
-                violations: [{
-                    policy: "virtual-service-gateway-exists",
-                    level: "mandatory",
-                    resource: { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespace: "shop", name: "api" },
-                    message: "VirtualService shop/api: spec.gateways[0] refers to Gateway istio-ingress/partners, which is not among the checked resources; the routes bound to it are never served. Declare the Gateway, fix the reference, or list it in externalGateways if another team owns it.",
-                }],
+                violations: [
+                    {
+                        policy: "virtual-service-gateway-exists",
+                        level: "mandatory",
+                        resource: { apiVersion: "networking.istio.io/v1", kind: "VirtualService", namespace: "shop", name: "api" },
+                        message:
+                            "VirtualService shop/api: spec.gateways[0] refers to Gateway istio-ingress/partners, which is not among the checked resources; the routes bound to it are never served. Declare the Gateway, fix the reference, or list it in externalGateways if another team owns it.",
+                    },
+                ],
             });
         });
         it("prints text lines with file:line, level and policy, and a summary", async () => {
             const r = await guard(rel("mesh"));
-            assert.strictEqual(r.out, [
-                `${rel("mesh/apps/shop.yml")}:14: mandatory virtual-service-gateway-exists: VirtualService shop/api: spec.gateways[0] refers to Gateway istio-ingress/partners, which is not among the checked resources; the routes bound to it are never served. Declare the Gateway, fix the reference, or list it in externalGateways if another team owns it.`,
-                "1 violation (1 mandatory, 0 advisory) in 3 resources from 2 files.",
-                "",
-            ].join("\n"));
+            assert.strictEqual(
+                r.out,
+                [
+                    `${rel("mesh/apps/shop.yml")}:14: mandatory virtual-service-gateway-exists: VirtualService shop/api: spec.gateways[0] refers to Gateway istio-ingress/partners, which is not among the checked resources; the routes bound to it are never served. Declare the Gateway, fix the reference, or list it in externalGateways if another team owns it.`,
+                    "1 violation (1 mandatory, 0 advisory) in 3 resources from 2 files.",
+                    "",
+                ].join("\n"),
+            );
         });
     });
 
     it("runs policies that declare no kinds on every object", async () => {
         const r = await guard("--format", "json", path.relative(process.cwd(), path.join(FIXTURES, "schema-conformance", "violating.yaml")));
-        assert.deepStrictEqual(JSON.parse(r.out).violations.map((v: { policy: string }) => v.policy), ["schema-conformance"]);
+        assert.deepStrictEqual(
+            JSON.parse(r.out).violations.map((v: { policy: string }) => v.policy),
+            ["schema-conformance"],
+        );
     });
 
     describe("--config", () => {
@@ -88,17 +105,31 @@ describe("manifest checker", () => {
             assert.strictEqual(r.code, 0);
             assert.match(r.out, /^0 violations/);
         });
-        it("applies \"all\"", async () => {
+        it('applies "all"', async () => {
             const r = await guard("--config", tempConfig({ all: "disabled" }), rel("mesh"), rel("advisory"));
             assert.strictEqual(r.out, "0 violations (0 mandatory, 0 advisory) in 4 resources from 3 files.\n");
         });
-        it("lets a policy's own entry override \"all\"", async () => {
-            const r = await guard("--format", "json", "--config", tempConfig({ all: "disabled", "service-port-protocol": "mandatory" }), rel("mesh"), rel("advisory"));
+        it('lets a policy\'s own entry override "all"', async () => {
+            const r = await guard(
+                "--format",
+                "json",
+                "--config",
+                tempConfig({ all: "disabled", "service-port-protocol": "mandatory" }),
+                rel("mesh"),
+                rel("advisory"),
+            );
             assert.strictEqual(r.code, 1);
-            assert.deepStrictEqual(JSON.parse(r.out).violations.map((v: { policy: string; level: string }) => `${v.policy}:${v.level}`), ["service-port-protocol:mandatory"]);
+            assert.deepStrictEqual(
+                JSON.parse(r.out).violations.map((v: { policy: string; level: string }) => `${v.policy}:${v.level}`),
+                ["service-port-protocol:mandatory"],
+            );
         });
         it("lowers a level with enforcementLevel next to options", async () => {
-            const r = await guard("--config", tempConfig({ "virtual-service-gateway-exists": { enforcementLevel: "advisory", assumeExternalExists: false } }), rel("mesh"));
+            const r = await guard(
+                "--config",
+                tempConfig({ "virtual-service-gateway-exists": { enforcementLevel: "advisory", assumeExternalExists: false } }),
+                rel("mesh"),
+            );
             assert.strictEqual(r.code, 0);
             assert.match(r.out, /advisory virtual-service-gateway-exists/);
         });
@@ -129,7 +160,15 @@ describe("manifest checker", () => {
     describe("splitDocuments", () => {
         it("splits at --- and ... and keeps each document's first line", () => {
             const docs = splitDocuments("a: 1\n---\nb: 2\n...\n--- \n# only a comment\n---\nc: 3\n");
-            assert.deepStrictEqual(docs.map(d => [d.line, d.text.trim()]), [[1, "a: 1"], [3, "b: 2"], [6, "# only a comment"], [8, "c: 3"]]);
+            assert.deepStrictEqual(
+                docs.map((d) => [d.line, d.text.trim()]),
+                [
+                    [1, "a: 1"],
+                    [3, "b: 2"],
+                    [6, "# only a comment"],
+                    [8, "c: 3"],
+                ],
+            );
         });
         it("does not split at --- inside a line", () => {
             assert.strictEqual(splitDocuments("a: |\n  ---\n  x\nb: ---\n").length, 1);

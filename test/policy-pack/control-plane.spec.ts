@@ -18,7 +18,10 @@ describe("control-plane policies", () => {
         });
         it("reads the HPA minimum when an HPA scales istiod", () => {
             const h = hpa("istio-system", "istiod", { minReplicas: 1, maxReplicas: 5, scaleTargetRef: { kind: "Deployment", name: "istiod" } });
-            assert.match(run("istiod-high-availability", [istiod(3), h, budget])[0], /HorizontalPodAutoscaler istio-system\/istiod spec\.minReplicas is 1, below 2/);
+            assert.match(
+                run("istiod-high-availability", [istiod(3), h, budget])[0],
+                /HorizontalPodAutoscaler istio-system\/istiod spec\.minReplicas is 1, below 2/,
+            );
         });
         it("reports a missing PodDisruptionBudget", () => {
             assert.deepStrictEqual(run("istiod-high-availability", [istiod(2)]), [
@@ -34,7 +37,7 @@ describe("control-plane policies", () => {
         it("reports an image without tag, with a registry port", () => {
             const d = deployment("shop", "api", { app: "api" }, { containers: [{ name: "api", image: "registry.example.com:5000/api" }] });
             assert.deepStrictEqual(run("image-pinned", [d]), [
-                "Deployment shop/api: spec.template.spec.containers[0].image \"registry.example.com:5000/api\" has no tag (so latest); each node may pull a different build, so rollouts are not reproducible and a registry change reaches production unreviewed.",
+                'Deployment shop/api: spec.template.spec.containers[0].image "registry.example.com:5000/api" has no tag (so latest); each node may pull a different build, so rollouts are not reproducible and a registry change reaches production unreviewed.',
             ]);
         });
         it("reports latest", () => {
@@ -48,9 +51,17 @@ describe("control-plane policies", () => {
 
     describe("helm-release-version-pinned", () => {
         it("reports a version range", () => {
-            const rel = { apiVersion: "helm.sh/v3", kind: "Release", metadata: { name: "cm" }, name: "cert-manager", namespace: "cert-manager", chart: "cert-manager", version: "~1.21" };
+            const rel = {
+                apiVersion: "helm.sh/v3",
+                kind: "Release",
+                metadata: { name: "cm" },
+                name: "cert-manager",
+                namespace: "cert-manager",
+                chart: "cert-manager",
+                version: "~1.21",
+            };
             assert.deepStrictEqual(run("helm-release-version-pinned", [rel]), [
-                "Release cert-manager/cert-manager: version is \"~1.21\", a range; the next preview may install a newer chart than the one reviewed. Pin an exact version.",
+                'Release cert-manager/cert-manager: version is "~1.21", a range; the next preview may install a newer chart than the one reviewed. Pin an exact version.',
             ]);
         });
     });

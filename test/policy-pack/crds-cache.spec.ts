@@ -26,7 +26,10 @@ spec:
     it("are the ones readDocuments returns while the file holds the same text", () => {
         fs.writeFileSync(file, crd("Widget"));
         const kinds = preloadCrds([dir]);
-        assert.deepStrictEqual(kinds.map(k => `${k.apiVersion} ${k.kind}`), ["example.com/v1 Widget"]);
+        assert.deepStrictEqual(
+            kinds.map((k) => `${k.apiVersion} ${k.kind}`),
+            ["example.com/v1 Widget"],
+        );
         assert.strictEqual(readDocuments(file)[0], readDocuments(file)[0]);
     });
 
@@ -48,9 +51,26 @@ spec:
 describe("CRD file order", () => {
     it("is localeCompare's, with or without the collator", () => {
         const names = [
-            "cert-manager.io_certificates.yaml", "cert-manager.io_certificaterequests.yaml", "cert-manager.io_issuers.yaml",
-            "metallb.io_ipaddresspools.yaml", "metallb-v0.16.1", "a_b.yaml", "a.b.yaml", "a-b.yaml", "A.yaml", "a.yaml",
-            "b.yaml", "B2.yaml", "b10.yaml", "b9.yaml", "z", "Z", "crd-all.gen.yaml", "crd-all.yaml", "é.yaml", "e.yaml",
+            "cert-manager.io_certificates.yaml",
+            "cert-manager.io_certificaterequests.yaml",
+            "cert-manager.io_issuers.yaml",
+            "metallb.io_ipaddresspools.yaml",
+            "metallb-v0.16.1",
+            "a_b.yaml",
+            "a.b.yaml",
+            "a-b.yaml",
+            "A.yaml",
+            "a.yaml",
+            "b.yaml",
+            "B2.yaml",
+            "b10.yaml",
+            "b9.yaml",
+            "z",
+            "Z",
+            "crd-all.gen.yaml",
+            "crd-all.yaml",
+            "é.yaml",
+            "e.yaml",
         ];
         for (const a of names) {
             for (const b of names) assert.strictEqual(Math.sign(compareNames(a, b)), Math.sign(a.localeCompare(b)), `${a} vs ${b}`);
@@ -61,10 +81,13 @@ describe("CRD file order", () => {
 describe("withoutDescriptions", () => {
     it("drops the description of every schema node and keeps the rest in order", () => {
         const schema = {
-            description: "root", type: "object", required: ["spec"],
+            description: "root",
+            type: "object",
+            required: ["spec"],
             properties: {
                 spec: {
-                    type: "object", description: "the spec",
+                    type: "object",
+                    description: "the spec",
                     properties: {
                         description: { type: "string", description: "a field named description" },
                         items: { type: "array", items: { type: "string", description: "an item" } },
@@ -76,21 +99,25 @@ describe("withoutDescriptions", () => {
             },
         } as unknown as SchemaNode;
         const stripped = withoutDescriptions(schema);
-        assert.strictEqual(JSON.stringify(stripped), JSON.stringify({
-            type: "object", required: ["spec"],
-            properties: {
-                spec: {
-                    type: "object",
-                    properties: {
-                        description: { type: "string" },
-                        items: { type: "array", items: { type: "string" } },
-                        labels: { type: "object", additionalProperties: { type: "string" } },
-                        choice: { oneOf: [{ required: ["a"] }], not: { required: ["b"] } },
-                        note: { type: "object", default: { description: "kept: a value, not a schema" } },
+        assert.strictEqual(
+            JSON.stringify(stripped),
+            JSON.stringify({
+                type: "object",
+                required: ["spec"],
+                properties: {
+                    spec: {
+                        type: "object",
+                        properties: {
+                            description: { type: "string" },
+                            items: { type: "array", items: { type: "string" } },
+                            labels: { type: "object", additionalProperties: { type: "string" } },
+                            choice: { oneOf: [{ required: ["a"] }], not: { required: ["b"] } },
+                            note: { type: "object", default: { description: "kept: a value, not a schema" } },
+                        },
                     },
                 },
-            },
-        }));
+            }),
+        );
         assert.strictEqual((schema as { description?: string }).description, "root");
     });
 });

@@ -2,13 +2,17 @@ import * as assert from "assert";
 import { run } from "./harness";
 import { destinationRule, serviceEntry, sidecar, telemetry } from "./objects";
 
-const meshConfigMap = (mesh: string, name = "istio") =>
-    ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, namespace: "istio-system" }, data: { mesh } });
+const meshConfigMap = (mesh: string, name = "istio") => ({
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name, namespace: "istio-system" },
+    data: { mesh },
+});
 
 describe("egress policies", () => {
     it("service-entry-wildcard-host reports *", () => {
         assert.deepStrictEqual(run("service-entry-wildcard-host", [serviceEntry("shop", "all", { hosts: ["api.example.com", "*"] })]), [
-            "ServiceEntry shop/all: spec.hosts[1] is \"*\"; a ServiceEntry for every host opens egress to the whole internet and the API server rejects it. List the external hosts.",
+            'ServiceEntry shop/all: spec.hosts[1] is "*"; a ServiceEntry for every host opens egress to the whole internet and the API server rejects it. List the external hosts.',
         ]);
     });
 
@@ -27,13 +31,19 @@ describe("egress policies", () => {
             ]);
         });
         it("reports insecureSkipVerify at port level (IST0129)", () => {
-            const dr = destinationRule("shop", "pay", { host: "x", trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: "MUTUAL", insecureSkipVerify: true } }] } });
+            const dr = destinationRule("shop", "pay", {
+                host: "x",
+                trafficPolicy: { portLevelSettings: [{ port: { number: 443 }, tls: { mode: "MUTUAL", insecureSkipVerify: true } }] },
+            });
             assert.deepStrictEqual(run("destination-rule-tls-verification", [dr]), [
                 "DestinationRule shop/pay: spec.trafficPolicy.portLevelSettings[0].tls.insecureSkipVerify is true; the proxy accepts any server certificate, so a man in the middle can read the traffic (IST0129).",
             ]);
         });
         it("ignores ISTIO_MUTUAL", () => {
-            assert.deepStrictEqual(run("destination-rule-tls-verification", [destinationRule("shop", "r", { host: "r", trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } } })]), []);
+            assert.deepStrictEqual(
+                run("destination-rule-tls-verification", [destinationRule("shop", "r", { host: "r", trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } } })]),
+                [],
+            );
         });
     });
 
@@ -76,10 +86,16 @@ describe("observability policies", () => {
             ]);
         });
         it("reads the mesh config default sampling", () => {
-            assert.match(run("trace-sampling", [meshConfigMap("defaultConfig:\n  tracing:\n    sampling: 50\n")])[0], /data\.mesh defaultConfig\.tracing\.sampling is 50/);
+            assert.match(
+                run("trace-sampling", [meshConfigMap("defaultConfig:\n  tracing:\n    sampling: 50\n")])[0],
+                /data\.mesh defaultConfig\.tracing\.sampling is 50/,
+            );
         });
         it("accepts full sampling when the limit is raised (dev stacks)", () => {
-            assert.deepStrictEqual(run("trace-sampling", [telemetry("istio-system", "mesh", { tracing: [{ randomSamplingPercentage: 100 }] })], { maxSamplingPercentage: 100 }), []);
+            assert.deepStrictEqual(
+                run("trace-sampling", [telemetry("istio-system", "mesh", { tracing: [{ randomSamplingPercentage: 100 }] })], { maxSamplingPercentage: 100 }),
+                [],
+            );
         });
     });
 });

@@ -25,8 +25,12 @@ function call<T>(client: any, method: string, req: unknown): Promise<T> {
 
 function resource(Cls: any, obj: any, urn: string) {
     const options = new pb.AnalyzerResourceOptions();
-    return new Cls().setType(`kubernetes:${obj.apiVersion}:${obj.kind}`).setProperties(Struct.fromJavaScript(obj))
-        .setUrn(urn).setName(obj.metadata.name).setOptions(options);
+    return new Cls()
+        .setType(`kubernetes:${obj.apiVersion}:${obj.kind}`)
+        .setProperties(Struct.fromJavaScript(obj))
+        .setUrn(urn)
+        .setName(obj.metadata.name)
+        .setOptions(options);
 }
 
 describe("the pack under the engine's protocol", function () {
@@ -38,10 +42,15 @@ describe("the pack under the engine's protocol", function () {
         const runner = require.resolve("@pulumi/pulumi/cmd/run-policy-pack/index.js");
         child = spawn(process.execPath, [runner, "127.0.0.1:1", "."], { cwd: PACK, stdio: ["ignore", "pipe", "pipe"] });
         let stderr = "";
-        child.stderr!.on("data", d => { stderr += d; });
+        child.stderr!.on("data", (d) => {
+            stderr += d;
+        });
         const port = await new Promise<string>((resolve, reject) => {
-            child.stdout!.on("data", d => { const m = /^(\d+)\s*$/m.exec(String(d)); if (m) resolve(m[1]); });
-            child.on("exit", code => reject(new Error(`run-policy-pack exited with ${code}: ${stderr}`)));
+            child.stdout!.on("data", (d) => {
+                const m = /^(\d+)\s*$/m.exec(String(d));
+                if (m) resolve(m[1]);
+            });
+            child.on("exit", (code) => reject(new Error(`run-policy-pack exited with ${code}: ${stderr}`)));
         });
         client = new rpc.AnalyzerClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
     });
@@ -55,14 +64,27 @@ describe("the pack under the engine's protocol", function () {
         const info = await call<any>(client, "getAnalyzerInfo", new Empty());
         assert.strictEqual(info.getName(), "istio-mesh-guard");
         const levels = Object.fromEntries(info.getPoliciesList().map((p: any) => [p.getName(), p.getEnforcementlevel()]));
-        assert.deepStrictEqual(Object.keys(levels).sort(), policies.map(p => p.name).sort());
+        assert.deepStrictEqual(Object.keys(levels).sort(), policies.map((p) => p.name).sort());
         assert.strictEqual(levels["virtual-service-route-weights"], pb.EnforcementLevel.MANDATORY);
         assert.strictEqual(levels["image-pinned"], pb.EnforcementLevel.ADVISORY);
     });
 
     it("reports a resource violation with the policy's message", async () => {
-        const vs = virtualService("shop", "r", { http: [{ route: [{ destination: { host: "a" }, weight: 80 }, { destination: { host: "b" }, weight: 10 }] }] });
-        const res = await call<any>(client, "analyze", resource(pb.AnalyzeRequest, vs, "urn:pulumi:dev::istio-mesh::kubernetes:networking.istio.io/v1:VirtualService::r"));
+        const vs = virtualService("shop", "r", {
+            http: [
+                {
+                    route: [
+                        { destination: { host: "a" }, weight: 80 },
+                        { destination: { host: "b" }, weight: 10 },
+                    ],
+                },
+            ],
+        });
+        const res = await call<any>(
+            client,
+            "analyze",
+            resource(pb.AnalyzeRequest, vs, "urn:pulumi:dev::istio-mesh::kubernetes:networking.istio.io/v1:VirtualService::r"),
+        );
         const diags = res.getDiagnosticsList().filter((d: any) => d.getPolicyname() === "virtual-service-route-weights");
         assert.strictEqual(diags.length, 1);
         assert.match(diags[0].getMessage(), /VirtualService shop\/r: spec\.http\[0\]\.route weights sum to 90, not 100/);
@@ -78,13 +100,23 @@ describe("the pack under the engine's protocol", function () {
         ]);
         const res = await call<any>(client, "analyzeStack", req);
         const diags = res.getDiagnosticsList().filter((d: any) => d.getPolicyname() === "virtual-service-gateway-exists");
-        assert.deepStrictEqual(diags.map((d: any) => d.getUrn()), ["urn:web"]);
-        assert.deepStrictEqual(res.getDiagnosticsList().filter((d: any) => /can't run policy/.test(d.getMessage())).map((d: any) => d.getPolicyname()), []);
+        assert.deepStrictEqual(
+            diags.map((d: any) => d.getUrn()),
+            ["urn:web"],
+        );
+        assert.deepStrictEqual(
+            res
+                .getDiagnosticsList()
+                .filter((d: any) => /can't run policy/.test(d.getMessage()))
+                .map((d: any) => d.getPolicyname()),
+            [],
+        );
     });
 
     it("applies policy config sent by the engine", async () => {
         const config = new pb.ConfigureAnalyzerRequest();
-        const pc = new pb.PolicyConfig().setEnforcementlevel(pb.EnforcementLevel.MANDATORY)
+        const pc = new pb.PolicyConfig()
+            .setEnforcementlevel(pb.EnforcementLevel.MANDATORY)
             .setProperties(Struct.fromJavaScript({ externalGateways: ["istio-ingress/public"] }));
         config.getPolicyconfigMap().set("virtual-service-gateway-exists", pc);
         await call(client, "configure", config);

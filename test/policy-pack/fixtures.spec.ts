@@ -19,9 +19,10 @@ describe("policy fixtures", () => {
     }
 
     it("has no fixture directory without a policy", () => {
-        const names = new Set(policies.map(p => p.name));
-        const orphans = fs.readdirSync(FIXTURES).filter(d => fs.statSync(path.join(FIXTURES, d)).isDirectory() &&
-            !names.has(d) && d !== "checker" && d !== "stacks" && d !== "istio-cases");
+        const names = new Set(policies.map((p) => p.name));
+        const orphans = fs
+            .readdirSync(FIXTURES)
+            .filter((d) => fs.statSync(path.join(FIXTURES, d)).isDirectory() && !names.has(d) && d !== "checker" && d !== "stacks" && d !== "istio-cases");
         assert.deepStrictEqual(orphans, []);
     });
 });

@@ -23,7 +23,10 @@ describe("gateway policies", () => {
             assert.strictEqual(run("gateway-tls-credential", [gw("istio-ingress", [s])]).length, 1);
         });
         it("accepts file-mounted certificates", () => {
-            const s = { ...httpsServer(["shop.example.com"]), tls: { mode: "SIMPLE", serverCertificate: "/etc/certs/tls.crt", privateKey: "/etc/certs/tls.key" } };
+            const s = {
+                ...httpsServer(["shop.example.com"]),
+                tls: { mode: "SIMPLE", serverCertificate: "/etc/certs/tls.crt", privateKey: "/etc/certs/tls.key" },
+            };
             assert.deepStrictEqual(run("gateway-tls-credential", [gw("istio-ingress", [s])]), []);
         });
     });
@@ -32,13 +35,13 @@ describe("gateway policies", () => {
         it("reports a certificate in the Gateway's namespace when the workload runs elsewhere", () => {
             const objs = [gw("shop", [httpsServer(["shop.example.com"], "shop-tls")]), ingress, certificate("shop", "shop", { secretName: "shop-tls" })];
             assert.deepStrictEqual(run("gateway-credential-namespace", objs), [
-                "Gateway shop/public: spec.servers[0].tls credentialName \"shop-tls\" must be in namespace istio-ingress (the namespace of Deployment istio-ingress/istio-ingressgateway, whose pods match the selector {istio=ingressgateway}), but it exists only as Certificate shop/shop; the gateway cannot load the certificate and TLS handshakes on port 443 fail.",
+                'Gateway shop/public: spec.servers[0].tls credentialName "shop-tls" must be in namespace istio-ingress (the namespace of Deployment istio-ingress/istio-ingressgateway, whose pods match the selector {istio=ingressgateway}), but it exists only as Certificate shop/shop; the gateway cannot load the certificate and TLS handshakes on port 443 fail.',
             ]);
         });
         it("falls back to the Gateway's namespace when no workload matches, and says so", () => {
             const objs = [gw("istio-ingress", [httpsServer(["shop.example.com"], "shop-tls")])];
             assert.deepStrictEqual(run("gateway-credential-namespace", objs), [
-                "Gateway istio-ingress/public: spec.servers[0].tls credentialName \"shop-tls\" must be in namespace istio-ingress (no workload among the checked resources has pod labels matching the selector {istio=ingressgateway}, so the Gateway's own namespace is assumed), but no Secret or Certificate (spec.secretName) of that name is among the checked resources; the gateway cannot load the certificate and TLS handshakes on port 443 fail.",
+                'Gateway istio-ingress/public: spec.servers[0].tls credentialName "shop-tls" must be in namespace istio-ingress (no workload among the checked resources has pod labels matching the selector {istio=ingressgateway}, so the Gateway\'s own namespace is assumed), but no Secret or Certificate (spec.secretName) of that name is among the checked resources; the gateway cannot load the certificate and TLS handshakes on port 443 fail.',
             ]);
         });
         it("accepts a Secret in the workload's namespace", () => {
@@ -61,8 +64,8 @@ describe("gateway policies", () => {
         it("reports * on an HTTPS server, with or without namespace part", () => {
             const objs = [gw("istio-ingress", [httpsServer(["*", "shop/*"], "tls")])];
             assert.deepStrictEqual(run("gateway-https-wildcard-host", objs), [
-                "Gateway istio-ingress/public: spec.servers[0].hosts[0] is \"*\" on HTTPS port 443; the server accepts any SNI name, so a VirtualService in any permitted namespace can claim any hostname, and no certificate covers them all. List the hostnames served.",
-                "Gateway istio-ingress/public: spec.servers[0].hosts[1] is \"shop/*\" on HTTPS port 443; the server accepts any SNI name, so a VirtualService in any permitted namespace can claim any hostname, and no certificate covers them all. List the hostnames served.",
+                'Gateway istio-ingress/public: spec.servers[0].hosts[0] is "*" on HTTPS port 443; the server accepts any SNI name, so a VirtualService in any permitted namespace can claim any hostname, and no certificate covers them all. List the hostnames served.',
+                'Gateway istio-ingress/public: spec.servers[0].hosts[1] is "shop/*" on HTTPS port 443; the server accepts any SNI name, so a VirtualService in any permitted namespace can claim any hostname, and no certificate covers them all. List the hostnames served.',
             ]);
         });
         it("reports * on port 443 whatever the protocol says", () => {
@@ -91,14 +94,19 @@ describe("gateway policies", () => {
         it("reports one credential in two Gateways of one workload", () => {
             const a = gw("istio-ingress", [httpsServer(["a.example.com"], "wild")], "a");
             const b = gw("istio-ingress", [httpsServer(["b.example.com"], "wild")], "b");
-            assert.strictEqual(run("gateway-duplicate-certificate", [a, b])[0],
-                "Gateway istio-ingress/a: credential \"wild\" is also used by Gateway istio-ingress/b; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.");
+            assert.strictEqual(
+                run("gateway-duplicate-certificate", [a, b])[0],
+                'Gateway istio-ingress/a: credential "wild" is also used by Gateway istio-ingress/b; HTTP/2 clients reuse one connection for every host of the certificate and get 404s from the Gateway that does not route them. Merge the servers or use distinct certificates.',
+            );
         });
     });
 
     describe("gateway-certificate-dns-names", () => {
         it("reports a host the certificate does not cover (a wildcard covers one label)", () => {
-            const objs = [gw("istio-ingress", [httpsServer(["a.b.example.com"], "tls")]), certificate("istio-ingress", "c", { secretName: "tls", dnsNames: ["*.example.com"] })];
+            const objs = [
+                gw("istio-ingress", [httpsServer(["a.b.example.com"], "tls")]),
+                certificate("istio-ingress", "c", { secretName: "tls", dnsNames: ["*.example.com"] }),
+            ];
             assert.deepStrictEqual(run("gateway-certificate-dns-names", objs), [
                 "Gateway istio-ingress/public: spec.servers[0].hosts[0] a.b.example.com is not among the dnsNames of Certificate istio-ingress/c (*.example.com); clients reject the certificate with a name mismatch.",
             ]);

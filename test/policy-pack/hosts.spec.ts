@@ -1,6 +1,14 @@
 import * as assert from "assert";
 import {
-    covers, coveringWildcards, HostMap, intersects, parseGatewayRef, parseServerHost, resolveHost, serverHostAdmits, splitServiceHost,
+    covers,
+    coveringWildcards,
+    HostMap,
+    intersects,
+    parseGatewayRef,
+    parseServerHost,
+    resolveHost,
+    serverHostAdmits,
+    splitServiceHost,
 } from "../../policy-pack/lib/hosts";
 
 describe("host semantics", () => {

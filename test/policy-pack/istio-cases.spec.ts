@@ -5,9 +5,15 @@ import { GuardViolation, IST_CODES, istioCases } from "./istio-codes";
 /** The policies with an IST code that the checker raises over one file. */
 async function raised(file: string): Promise<string[]> {
     let out = "";
-    await main(["--format", "json", file], s => { out += s; }, () => undefined);
+    await main(
+        ["--format", "json", file],
+        (s) => {
+            out += s;
+        },
+        () => undefined,
+    );
     const violations = (JSON.parse(out) as { violations: GuardViolation[] }).violations;
-    return [...new Set(violations.map(v => v.policy).filter(p => p in IST_CODES))].sort();
+    return [...new Set(violations.map((v) => v.policy).filter((p) => p in IST_CODES))].sort();
 }
 
 // Istio semantics (exportTo, selection, wildcard hosts, ports, reachability), one small mesh per case; the same

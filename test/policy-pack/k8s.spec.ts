@@ -25,15 +25,20 @@ describe("Kubernetes objects from Pulumi resources", () => {
             it(`reads ${token} as ${gk ?? "not an object"}`, () => assert.strictEqual(parseTypeToken(token)?.gk ?? null, gk));
         }
         it("builds tokens from manifests (core group for v1)", () => {
-            assert.deepStrictEqual([typeTokenOf("v1", "Service"), typeTokenOf("metallb.io/v1beta1", "IPAddressPool")],
-                ["kubernetes:core/v1:Service", "kubernetes:metallb.io/v1beta1:IPAddressPool"]);
+            assert.deepStrictEqual(
+                [typeTokenOf("v1", "Service"), typeTokenOf("metallb.io/v1beta1", "IPAddressPool")],
+                ["kubernetes:core/v1:Service", "kubernetes:metallb.io/v1beta1:IPAddressPool"],
+            );
         });
     });
 
     describe("identity", () => {
         it("defaults the namespace to the provider's, then to default", () => {
             const props = { apiVersion: "v1", kind: "Service", metadata: { name: "web" } };
-            assert.strictEqual(toObject({ type: "kubernetes:core/v1:Service", props, urn: "u", name: "web", provider: { props: { namespace: "apps" } } })!.namespace, "apps");
+            assert.strictEqual(
+                toObject({ type: "kubernetes:core/v1:Service", props, urn: "u", name: "web", provider: { props: { namespace: "apps" } } })!.namespace,
+                "apps",
+            );
             assert.strictEqual(toObject({ type: "kubernetes:core/v1:Service", props: { ...props }, urn: "u", name: "web" })!.namespace, "default");
         });
         it("gives cluster-scoped kinds no namespace", () => {
@@ -51,11 +56,24 @@ describe("Kubernetes objects from Pulumi resources", () => {
     });
 
     describe("a stack with a Helm chart", () => {
-        const chart = { type: "kubernetes:helm.sh/v4:Chart", props: { chart: "istiod", version: "1.30.3", values: { pilot: { replicaCount: 1 } } }, urn: "urn:chart", name: "mesh-istiod" };
-        const rendered = { type: "kubernetes:apps/v1:Deployment", props: deployment("istio-system", "istiod", { app: "istiod" }, {}, {}, { app: "istiod" }), urn: "urn:istiod", name: "istio-system/istiod" };
+        const chart = {
+            type: "kubernetes:helm.sh/v4:Chart",
+            props: { chart: "istiod", version: "1.30.3", values: { pilot: { replicaCount: 1 } } },
+            urn: "urn:chart",
+            name: "mesh-istiod",
+        };
+        const rendered = {
+            type: "kubernetes:apps/v1:Deployment",
+            props: deployment("istio-system", "istiod", { app: "istiod" }, {}, {}, { app: "istiod" }),
+            urn: "urn:istiod",
+            name: "istio-system/istiod",
+        };
         it("indexes what the chart renders and ignores the chart component", () => {
             const idx = new StackIndex([chart, rendered]);
-            assert.deepStrictEqual(idx.objects.map(o => `${o.gk} ${o.namespace}/${o.name}`), ["apps/Deployment istio-system/istiod"]);
+            assert.deepStrictEqual(
+                idx.objects.map((o) => `${o.gk} ${o.namespace}/${o.name}`),
+                ["apps/Deployment istio-system/istiod"],
+            );
         });
         it("lets stack policies judge rendered objects, attributed to their own URNs", () => {
             const p = policy("istiod-high-availability") as StackValidationPolicy;
@@ -69,10 +87,20 @@ describe("Kubernetes objects from Pulumi resources", () => {
     });
 
     describe("StackIndex", () => {
-        const idx = new StackIndex([namespace("shop"), virtualService("shop", "a"), virtualService("shop", "b"), virtualService("blog", "c")]
-            .map((o, i) => ({ type: typeTokenOf(o.apiVersion, o.kind), props: o, urn: `u${i}`, name: o.metadata.name })));
+        const idx = new StackIndex(
+            [namespace("shop"), virtualService("shop", "a"), virtualService("shop", "b"), virtualService("blog", "c")].map((o, i) => ({
+                type: typeTokenOf(o.apiVersion, o.kind),
+                props: o,
+                urn: `u${i}`,
+                name: o.metadata.name,
+            })),
+        );
         it("finds by kind", () => assert.strictEqual(idx.of("networking.istio.io/VirtualService").length, 3));
-        it("finds by kind and namespace", () => assert.deepStrictEqual(idx.in("networking.istio.io/VirtualService", "shop").map(o => o.name), ["a", "b"]));
+        it("finds by kind and namespace", () =>
+            assert.deepStrictEqual(
+                idx.in("networking.istio.io/VirtualService", "shop").map((o) => o.name),
+                ["a", "b"],
+            ));
         it("finds by kind, namespace and name", () => assert.strictEqual(idx.get("core/Namespace", "", "shop")?.name, "shop"));
         it("memoises derived indexes", () => {
             let builds = 0;

@@ -10,7 +10,11 @@ describe("mtls policies", () => {
             ]);
         });
         it("reports a DISABLE port inside a STRICT policy", () => {
-            const pa = peerAuthentication("shop", "api", { selector: { matchLabels: { app: "api" } }, mtls: { mode: "STRICT" }, portLevelMtls: { 9090: { mode: "DISABLE" } } });
+            const pa = peerAuthentication("shop", "api", {
+                selector: { matchLabels: { app: "api" } },
+                mtls: { mode: "STRICT" },
+                portLevelMtls: { 9090: { mode: "DISABLE" } },
+            });
             assert.deepStrictEqual(run("peer-authentication-strict-mtls", [pa]), [
                 "PeerAuthentication shop/api: spec.portLevelMtls.9090.mode is DISABLE; port 9090 accepts plaintext even though the rest of the workload is strict. Use STRICT or drop the port entry.",
             ]);
@@ -57,8 +61,14 @@ describe("mtls policies", () => {
             ]);
         });
         it("reports DISABLE in a subset's port-level settings", () => {
-            const dr = destinationRule("shop", "reviews", { host: "reviews", subsets: [{ name: "v1", trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "DISABLE" } }] } }] });
-            assert.match(run("destination-rule-tls-not-disabled", [dr])[0], /^DestinationRule shop\/reviews: spec\.subsets\[0\]\.trafficPolicy\.portLevelSettings\[0\]\.tls\.mode is DISABLE/);
+            const dr = destinationRule("shop", "reviews", {
+                host: "reviews",
+                subsets: [{ name: "v1", trafficPolicy: { portLevelSettings: [{ port: { number: 80 }, tls: { mode: "DISABLE" } }] } }],
+            });
+            assert.match(
+                run("destination-rule-tls-not-disabled", [dr])[0],
+                /^DestinationRule shop\/reviews: spec\.subsets\[0\]\.trafficPolicy\.portLevelSettings\[0\]\.tls\.mode is DISABLE/,
+            );
         });
         it("reports a mesh-wide wildcard host", () => {
             const dr = destinationRule("istio-system", "all", { host: "*.local", trafficPolicy: { tls: { mode: "DISABLE" } } });

@@ -2,8 +2,12 @@
 import { Obj } from "../../policy-pack/lib/k8s";
 
 function make(apiVersion: string, kind: string) {
-    return (namespace: string, name: string, spec: Obj = {}, metadata: Obj = {}): Obj =>
-        ({ apiVersion, kind, metadata: { name, namespace, ...metadata }, spec });
+    return (namespace: string, name: string, spec: Obj = {}, metadata: Obj = {}): Obj => ({
+        apiVersion,
+        kind,
+        metadata: { name, namespace, ...metadata },
+        spec,
+    });
 }
 
 export const virtualService = make("networking.istio.io/v1", "VirtualService");
@@ -29,9 +33,17 @@ export function secret(namespace: string, name: string): Obj {
 }
 
 /** A Deployment whose pod template carries `podLabels`, with optional pod spec and template metadata extras. */
-export function deployment(namespace: string, name: string, podLabels: Record<string, string>, podSpec: Obj = {}, templateMeta: Obj = {}, labels: Record<string, string> = {}): Obj {
+export function deployment(
+    namespace: string,
+    name: string,
+    podLabels: Record<string, string>,
+    podSpec: Obj = {},
+    templateMeta: Obj = {},
+    labels: Record<string, string> = {},
+): Obj {
     return {
-        apiVersion: "apps/v1", kind: "Deployment",
+        apiVersion: "apps/v1",
+        kind: "Deployment",
         metadata: { name, namespace, labels },
         spec: {
             selector: { matchLabels: podLabels },

@@ -14,11 +14,30 @@ describe("policies during preview", () => {
         assert.strictEqual(run("peer-authentication-strict-mtls", [pa], {}, true).length, 1);
     });
     it("skip a check that reads an unknown value instead of guessing", () => {
-        const vs = virtualService("shop", "r", { http: [{ route: [{ destination: { host: "a" }, weight: 80 }, { destination: { host: "b" }, weight: UNKNOWN_NUMBER }] }] });
+        const vs = virtualService("shop", "r", {
+            http: [
+                {
+                    route: [
+                        { destination: { host: "a" }, weight: 80 },
+                        { destination: { host: "b" }, weight: UNKNOWN_NUMBER },
+                    ],
+                },
+            ],
+        });
         assert.deepStrictEqual(run("virtual-service-route-weights", [vs], {}, true), []);
     });
     it("keep reporting what is known when an unrelated value is unknown", () => {
-        const vs = virtualService("shop", "r", { hosts: [UNKNOWN_STRING], http: [{ route: [{ destination: { host: "a" }, weight: 80 }, { destination: { host: "b" }, weight: 10 }] }] });
+        const vs = virtualService("shop", "r", {
+            hosts: [UNKNOWN_STRING],
+            http: [
+                {
+                    route: [
+                        { destination: { host: "a" }, weight: 80 },
+                        { destination: { host: "b" }, weight: 10 },
+                    ],
+                },
+            ],
+        });
         assert.strictEqual(run("virtual-service-route-weights", [vs], {}, true).length, 1);
     });
     it("do not throw on unknown values in stack policies", () => {
@@ -37,13 +56,21 @@ describe("policies during preview", () => {
     });
     it("still look up Secrets whose data is unknown (TLS material created in the same update)", () => {
         const pending = { ...secret("shop", "shop-tls"), data: { "tls.crt": UNKNOWN_STRING } };
-        const objs = [gateway("istio-ingress", "public", { selector: { istio: "ingressgateway" }, servers: [httpsServer(["a.example.com"], "shop-tls")] }),
-            deployment("istio-ingress", "gw", { istio: "ingressgateway" }), pending];
-        assert.match(run("gateway-credential-namespace", objs, {}, true)[0], /credentialName "shop-tls" must be in namespace istio-ingress .*, but it exists only as Secret shop\/shop-tls/);
+        const objs = [
+            gateway("istio-ingress", "public", { selector: { istio: "ingressgateway" }, servers: [httpsServer(["a.example.com"], "shop-tls")] }),
+            deployment("istio-ingress", "gw", { istio: "ingressgateway" }),
+            pending,
+        ];
+        assert.match(
+            run("gateway-credential-namespace", objs, {}, true)[0],
+            /credentialName "shop-tls" must be in namespace istio-ingress .*, but it exists only as Secret shop\/shop-tls/,
+        );
     });
     it("do not judge credentials while a Secret's name is unknown", () => {
-        const objs = [gateway("istio-ingress", "public", { selector: { istio: "ingressgateway" }, servers: [httpsServer(["a.example.com"], "shop-tls")] }),
-            secret("istio-ingress", UNKNOWN_STRING)];
+        const objs = [
+            gateway("istio-ingress", "public", { selector: { istio: "ingressgateway" }, servers: [httpsServer(["a.example.com"], "shop-tls")] }),
+            secret("istio-ingress", UNKNOWN_STRING),
+        ];
         assert.deepStrictEqual(run("gateway-credential-namespace", objs, {}, true), []);
     });
 });

@@ -4,7 +4,11 @@ import { run } from "./harness";
 import { deployment, namespace } from "./objects";
 
 const POLICY = "air-gapped-image-registry";
-const controlPlane = { apiVersion: "v1", kind: "Namespace", metadata: { name: "istio-system", labels: {}, annotations: { "istio-mesh/air-gapped-hub": "harbor.example.com/istio" } } };
+const controlPlane = {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: "istio-system", labels: {}, annotations: { "istio-mesh/air-gapped-hub": "harbor.example.com/istio" } },
+};
 const app = (image: string, ns = "shop") => deployment(ns, "web", { app: "web" }, { containers: [{ name: "web", image }] });
 
 describe("registry policies", () => {
@@ -17,7 +21,10 @@ describe("registry policies", () => {
         it("counts an image without a registry as Docker Hub's", () =>
             assert.strictEqual(run(POLICY, [controlPlane, namespace("shop", { "istio-injection": "enabled" }), app("nginx:1.27")]).length, 1));
         it("accepts any project of the hub's registry", () =>
-            assert.deepStrictEqual(run(POLICY, [controlPlane, namespace("shop", { "istio-injection": "enabled" }), app("harbor.example.com/apps/web:1.0.0")]), []));
+            assert.deepStrictEqual(
+                run(POLICY, [controlPlane, namespace("shop", { "istio-injection": "enabled" }), app("harbor.example.com/apps/web:1.0.0")]),
+                [],
+            ));
         it("accepts the gateway chart's image: auto", () =>
             assert.deepStrictEqual(run(POLICY, [controlPlane, namespace("shop", { "istio-injection": "enabled" }), app("auto")]), []));
         it("ignores namespaces outside the mesh", () =>

@@ -10,7 +10,12 @@ function injector(name: string, labels: Record<string, string>, selectors: Array
         metadata: { name, labels },
         webhooks: selectors.map(([key, value], i) => ({
             name: `w${i}.sidecar-injector.istio.io`,
-            namespaceSelector: { matchExpressions: [{ key, operator: "In", values: [value] }, { key: key === "istio.io/rev" ? "istio-injection" : "istio.io/rev", operator: "DoesNotExist" }] },
+            namespaceSelector: {
+                matchExpressions: [
+                    { key, operator: "In", values: [value] },
+                    { key: key === "istio.io/rev" ? "istio-injection" : "istio.io/rev", operator: "DoesNotExist" },
+                ],
+            },
         })),
     };
 }
@@ -30,7 +35,10 @@ describe("revision policies", () => {
                 'Namespace shop: metadata.labels["istio.io/rev"] is "prod-canary", but no sidecar injector among these resources serves it (served: istio.io/rev=1-29-6, istio.io/rev=1-30-3, istio.io/rev=prod-stable); new pods there start without a proxy, outside mTLS and authorization, or keep a removed revision\'s proxy. Point the label at a served revision or tag, or keep the control plane that serves it until the namespace has moved.',
             ]));
         it("reports istio-injection=enabled without a default revision or tag", () =>
-            assert.match(run("namespace-revision-served", [REV_1_29, namespace("shop", { "istio-injection": "enabled" })])[0] ?? "", /^Namespace shop: metadata\.labels\["istio-injection"\] is "enabled", but no sidecar injector/));
+            assert.match(
+                run("namespace-revision-served", [REV_1_29, namespace("shop", { "istio-injection": "enabled" })])[0] ?? "",
+                /^Namespace shop: metadata\.labels\["istio-injection"\] is "enabled", but no sidecar injector/,
+            ));
         it("accepts a namespace enrolled by a served tag", () =>
             assert.deepStrictEqual(run("namespace-revision-served", [REV_1_29, STABLE, namespace("shop", { "istio.io/rev": "prod-stable" })]), []));
         it("accepts a namespace enrolled by a served revision", () =>
@@ -48,12 +56,17 @@ describe("revision policies", () => {
             assert.deepStrictEqual(run("namespace-revision-by-tag", [REV_1_29, STABLE, namespace("shop", { "istio.io/rev": "1-29-6" })]), [
                 'Namespace shop: metadata.labels["istio.io/rev"] is the revision "1-29-6", not a tag (tags: prod-stable); every upgrade must then relabel this namespace, and removing 1-29-6 strands it. Enrol it with a tag and move the tag instead.',
             ]));
-        it("accepts a namespace enrolled by a tag", () => assert.deepStrictEqual(run("namespace-revision-by-tag", [REV_1_29, STABLE, namespace("shop", { "istio.io/rev": "prod-stable" })]), []));
-        it("accepts enrolment by revision where no tags exist", () => assert.deepStrictEqual(run("namespace-revision-by-tag", [REV_1_29, namespace("shop", { "istio.io/rev": "1-29-6" })]), []));
+        it("accepts a namespace enrolled by a tag", () =>
+            assert.deepStrictEqual(run("namespace-revision-by-tag", [REV_1_29, STABLE, namespace("shop", { "istio.io/rev": "prod-stable" })]), []));
+        it("accepts enrolment by revision where no tags exist", () =>
+            assert.deepStrictEqual(run("namespace-revision-by-tag", [REV_1_29, namespace("shop", { "istio.io/rev": "1-29-6" })]), []));
     });
 
     describe("namespace-injection-labels with tags", () => {
         it("reports istio-injection beside a tag", () =>
-            assert.match(run("namespace-injection-labels", [namespace("shop", { "istio-injection": "enabled", "istio.io/rev": "prod-stable" })])[0] ?? "", /instead of that of revision or tag prod-stable/));
+            assert.match(
+                run("namespace-injection-labels", [namespace("shop", { "istio-injection": "enabled", "istio.io/rev": "prod-stable" })])[0] ?? "",
+                /instead of that of revision or tag prod-stable/,
+            ));
     });
 });

@@ -7,7 +7,10 @@ const route = (...dests: object[]) => ({ http: [{ route: dests }] });
 describe("routing policies", () => {
     describe("virtual-service-route-weights", () => {
         it("reports weights that do not sum to 100", () => {
-            const vs = virtualService("shop", "reviews", { hosts: ["reviews"], ...route({ destination: { host: "a" }, weight: 80 }, { destination: { host: "b" }, weight: 10 }) });
+            const vs = virtualService("shop", "reviews", {
+                hosts: ["reviews"],
+                ...route({ destination: { host: "a" }, weight: 80 }, { destination: { host: "b" }, weight: 10 }),
+            });
             assert.deepStrictEqual(run("virtual-service-route-weights", [vs]), [
                 "VirtualService shop/reviews: spec.http[0].route weights sum to 90, not 100; Istio serves each destination weight/90 of the requests, so the split differs from the percentages written here.",
             ]);
@@ -19,7 +22,16 @@ describe("routing policies", () => {
             ]);
         });
         it("checks tls routes too", () => {
-            const vs = virtualService("shop", "db", { tls: [{ route: [{ destination: { host: "a" }, weight: 50 }, { destination: { host: "b" }, weight: 60 }] }] });
+            const vs = virtualService("shop", "db", {
+                tls: [
+                    {
+                        route: [
+                            { destination: { host: "a" }, weight: 50 },
+                            { destination: { host: "b" }, weight: 60 },
+                        ],
+                    },
+                ],
+            });
             assert.strictEqual(run("virtual-service-route-weights", [vs]).length, 1);
         });
         it("accepts a single destination without weight", () => {
@@ -31,20 +43,20 @@ describe("routing policies", () => {
         const vs = virtualService("shop", "reviews", { hosts: ["reviews"], ...route({ destination: { host: "reviews", subset: "v2" } }) });
         it("reports a subset with no DestinationRule for the host", () => {
             assert.deepStrictEqual(run("virtual-service-subset-defined", [vs]), [
-                "VirtualService shop/reviews: spec.http[0].route[0].destination.subset \"v2\" has no DestinationRule for host reviews.shop.svc.cluster.local; the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).",
+                'VirtualService shop/reviews: spec.http[0].route[0].destination.subset "v2" has no DestinationRule for host reviews.shop.svc.cluster.local; the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).',
             ]);
         });
         it("reports a subset the host's DestinationRule lacks", () => {
             const dr = destinationRule("shop", "reviews", { host: "reviews", subsets: [{ name: "v1", labels: { version: "v1" } }] });
             assert.deepStrictEqual(run("virtual-service-subset-defined", [vs, dr]), [
-                "VirtualService shop/reviews: spec.http[0].route[0].destination.subset \"v2\" is not defined by DestinationRule shop/reviews, the DestinationRule for host reviews.shop.svc.cluster.local; requests routed there fail with HTTP 503 (no healthy upstream).",
+                'VirtualService shop/reviews: spec.http[0].route[0].destination.subset "v2" is not defined by DestinationRule shop/reviews, the DestinationRule for host reviews.shop.svc.cluster.local; requests routed there fail with HTTP 503 (no healthy upstream).',
             ]);
         });
         it("reports a subset defined only by a less specific DestinationRule", () => {
             const exact = destinationRule("shop", "reviews", { host: "reviews", subsets: [{ name: "v1" }] });
             const wide = destinationRule("shop", "all", { host: "*.shop.svc.cluster.local", subsets: [{ name: "v2" }] });
             assert.deepStrictEqual(run("virtual-service-subset-defined", [vs, exact, wide]), [
-                "VirtualService shop/reviews: spec.http[0].route[0].destination.subset \"v2\" is defined only by DestinationRule shop/all for *.shop.svc.cluster.local, but Istio applies DestinationRule shop/reviews (host reviews.shop.svc.cluster.local, more specific) to reviews.shop.svc.cluster.local, which lacks it; requests routed there fail with HTTP 503.",
+                'VirtualService shop/reviews: spec.http[0].route[0].destination.subset "v2" is defined only by DestinationRule shop/all for *.shop.svc.cluster.local, but Istio applies DestinationRule shop/reviews (host reviews.shop.svc.cluster.local, more specific) to reviews.shop.svc.cluster.local, which lacks it; requests routed there fail with HTTP 503.',
             ]);
         });
         it("accepts a subset from a DestinationRule in another namespace written as FQDN", () => {
@@ -110,7 +122,10 @@ describe("routing policies", () => {
     });
 
     describe("virtual-service-host-in-gateway", () => {
-        const gw = gateway("istio-ingress", "public", { selector: { istio: "ingressgateway" }, servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["shop/*.example.com"] }] });
+        const gw = gateway("istio-ingress", "public", {
+            selector: { istio: "ingressgateway" },
+            servers: [{ port: { number: 80, name: "http", protocol: "HTTP" }, hosts: ["shop/*.example.com"] }],
+        });
         it("reports a host from a namespace the server does not admit", () => {
             const vs = virtualService("blog", "blog", { hosts: ["blog.example.com"], gateways: ["istio-ingress/public"] });
             assert.deepStrictEqual(run("virtual-service-host-in-gateway", [gw, vs]), [
@@ -156,7 +171,9 @@ describe("routing policies", () => {
 
     describe("virtual-service-unreachable-routes", () => {
         it("reports routes behind a catch-all", () => {
-            const vs = virtualService("shop", "web", { http: [{ route: [{ destination: { host: "web" } }] }, { match: [{ uri: { prefix: "/a" } }] }, { match: [{ uri: { prefix: "/b" } }] }] });
+            const vs = virtualService("shop", "web", {
+                http: [{ route: [{ destination: { host: "web" } }] }, { match: [{ uri: { prefix: "/a" } }] }, { match: [{ uri: { prefix: "/b" } }] }],
+            });
             assert.deepStrictEqual(run("virtual-service-unreachable-routes", [vs]), [
                 "VirtualService shop/web: spec.http[0] has no match, so it takes every request and spec.http[1..2] never apply. Move the catch-all route last.",
             ]);
@@ -177,11 +194,14 @@ describe("routing policies", () => {
     describe("service-port-protocol", () => {
         it("reports a port without protocol prefix or appProtocol", () => {
             assert.deepStrictEqual(run("service-port-protocol", [service("shop", "web", { ports: [{ name: "web", port: 80 }] })]), [
-                "Service shop/web: spec.ports[0] (name \"web\", port 80) declares no protocol by name prefix or appProtocol; Istio falls back to protocol sniffing, which adds latency and treats server-first protocols as plain TCP.",
+                'Service shop/web: spec.ports[0] (name "web", port 80) declares no protocol by name prefix or appProtocol; Istio falls back to protocol sniffing, which adds latency and treats server-first protocols as plain TCP.',
             ]);
         });
         it("skips the proxy's status port, as the gateway chart names it", () => {
-            assert.deepStrictEqual(run("service-port-protocol", [service("istio-ingress", "gw", { ports: [{ name: "status-port", port: 15021, targetPort: 15021 }] })]), []);
+            assert.deepStrictEqual(
+                run("service-port-protocol", [service("istio-ingress", "gw", { ports: [{ name: "status-port", port: 15021, targetPort: 15021 }] })]),
+                [],
+            );
         });
         it("skips exempt namespaces", () => {
             assert.deepStrictEqual(run("service-port-protocol", [service("kube-system", "dns", { ports: [{ name: "dns", port: 53 }] })]), []);

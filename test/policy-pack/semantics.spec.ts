@@ -9,7 +9,7 @@ import { resource, run } from "./harness";
 import { deployment, destinationRule, gateway, httpsServer, namespace, secret, service, serviceEntry, virtualService } from "./objects";
 
 const meshConfigMap = (mesh: string) => ({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "istio", namespace: "istio-system" }, data: { mesh } });
-const index = (...objs: object[]) => new StackIndex(objs.map(o => resource(o)));
+const index = (...objs: object[]) => new StackIndex(objs.map((o) => resource(o)));
 const obj = (o: object) => toObject(resource(o))!;
 
 describe("Istio semantics", () => {
@@ -29,28 +29,30 @@ describe("Istio semantics", () => {
             assert.deepStrictEqual([visibleIn(e, "a"), visibleIn(e, "b"), visibleIn(e, "c")], [true, true, false]);
         });
         it("falls back to the mesh config's default of the kind", () => {
-            const idx = index(meshConfigMap("defaultDestinationRuleExportTo: [\".\"]\n"));
-            assert.deepStrictEqual([
-                visibleIn(exportedTo(idx, obj(destinationRule("a", "dr"))), "b"),
-                visibleIn(exportedTo(idx, obj(virtualService("a", "vs"))), "b"),
-            ], [false, true]);
+            const idx = index(meshConfigMap('defaultDestinationRuleExportTo: ["."]\n'));
+            assert.deepStrictEqual(
+                [visibleIn(exportedTo(idx, obj(destinationRule("a", "dr"))), "b"), visibleIn(exportedTo(idx, obj(virtualService("a", "vs"))), "b")],
+                [false, true],
+            );
         });
         it("reads a Service's exportTo annotation", () => {
             const svc = obj(service("a", "s", {}, { annotations: { "networking.istio.io/exportTo": ".,c" } }));
             assert.deepStrictEqual([visibleIn(exportedTo(index(), svc), "b"), visibleIn(exportedTo(index(), svc), "c")], [false, true]);
         });
         it("finds a namespace two exports share", () => {
-            assert.deepStrictEqual([
-                sharesNamespace(parseExportTo(["*"], "a"), parseExportTo(["."], "b")),
-                sharesNamespace(parseExportTo(["."], "a"), parseExportTo(["."], "b")),
-            ], [true, false]);
+            assert.deepStrictEqual(
+                [sharesNamespace(parseExportTo(["*"], "a"), parseExportTo(["."], "b")), sharesNamespace(parseExportTo(["."], "a"), parseExportTo(["."], "b"))],
+                [true, false],
+            );
         });
     });
 
     describe("ServiceEntry validity", () => {
         it("rejects a DNS wildcard without endpoints", () => {
-            assert.strictEqual(serviceEntryInvalid({ hosts: ["*.x.com"], resolution: "DNS", ports: [{ number: 80, name: "http" }] }),
-                "resolution DNS needs endpoints for the wildcard host *.x.com");
+            assert.strictEqual(
+                serviceEntryInvalid({ hosts: ["*.x.com"], resolution: "DNS", ports: [{ number: 80, name: "http" }] }),
+                "resolution DNS needs endpoints for the wildcard host *.x.com",
+            );
         });
         it("accepts a wildcard with resolution NONE", () => {
             assert.strictEqual(serviceEntryInvalid({ hosts: ["*.x.com"], resolution: "NONE", ports: [{ number: 80, name: "http" }] }), undefined);
@@ -94,8 +96,16 @@ describe("Istio semantics", () => {
 
     describe("messages", () => {
         it("names the exportTo that hides a ServiceEntry", () => {
-            const se = serviceEntry("egress", "partner", { hosts: ["api.partner.com"], exportTo: ["."], resolution: "DNS", ports: [{ number: 443, name: "tls", protocol: "TLS" }] });
-            const vs = virtualService("shop", "p", { hosts: ["api.partner.com"], tls: [{ match: [{ sniHosts: ["api.partner.com"] }], route: [{ destination: { host: "api.partner.com" } }] }] });
+            const se = serviceEntry("egress", "partner", {
+                hosts: ["api.partner.com"],
+                exportTo: ["."],
+                resolution: "DNS",
+                ports: [{ number: 443, name: "tls", protocol: "TLS" }],
+            });
+            const vs = virtualService("shop", "p", {
+                hosts: ["api.partner.com"],
+                tls: [{ match: [{ sniHosts: ["api.partner.com"] }], route: [{ destination: { host: "api.partner.com" } }] }],
+            });
             assert.deepStrictEqual(run("virtual-service-destination-exists", [se, vs]), [
                 "VirtualService shop/p: spec.tls[0].route[0].destination.host api.partner.com is outside the cluster and no ServiceEntry visible in shop declares it (ServiceEntry egress/partner is exported only to namespace egress, not shop); Istio has no cluster for it, so requests fail (BlackHole with REGISTRY_ONLY, 503 otherwise). Add a ServiceEntry or list the host in externalHosts.",
             ]);
@@ -108,22 +118,32 @@ describe("Istio semantics", () => {
         });
         it("names the exportTo that hides a DestinationRule's subsets", () => {
             const dr = destinationRule("payments", "reviews", { host: "reviews.payments.svc.cluster.local", exportTo: ["."], subsets: [{ name: "v2" }] });
-            const vs = virtualService("shop", "r", { hosts: ["x"], http: [{ route: [{ destination: { host: "reviews.payments.svc.cluster.local", subset: "v2" } }] }] });
+            const vs = virtualService("shop", "r", {
+                hosts: ["x"],
+                http: [{ route: [{ destination: { host: "reviews.payments.svc.cluster.local", subset: "v2" } }] }],
+            });
             assert.deepStrictEqual(run("virtual-service-subset-defined", [dr, vs]), [
-                "VirtualService shop/r: spec.http[0].route[0].destination.subset \"v2\" has no DestinationRule for host reviews.payments.svc.cluster.local visible in namespace shop (DestinationRule payments/reviews is exported only to namespace payments); the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).",
+                'VirtualService shop/r: spec.http[0].route[0].destination.subset "v2" has no DestinationRule for host reviews.payments.svc.cluster.local visible in namespace shop (DestinationRule payments/reviews is exported only to namespace payments); the subset is undefined, so requests routed there fail with HTTP 503 (no healthy upstream).',
             ]);
         });
         it("counts a DestinationRule exported to the namespace of the Gateway the route binds to", () => {
             const dr = destinationRule("shop", "web", { host: "web.shop.svc.cluster.local", exportTo: ["istio-ingress"], subsets: [{ name: "v2" }] });
             const gw = gateway("istio-ingress", "public", { selector: { istio: "gw" }, servers: [httpsServer(["shop.example.com"], "tls")] });
-            const vs = virtualService("shop", "r", { hosts: ["shop.example.com"], gateways: ["istio-ingress/public"], http: [{ route: [{ destination: { host: "web", subset: "v2" } }] }] });
+            const vs = virtualService("shop", "r", {
+                hosts: ["shop.example.com"],
+                gateways: ["istio-ingress/public"],
+                http: [{ route: [{ destination: { host: "web", subset: "v2" } }] }],
+            });
             assert.deepStrictEqual(run("virtual-service-subset-defined", [dr, gw, vs]), []);
         });
         it("reports a match inside an earlier prefix", () => {
-            const vs = virtualService("shop", "w", { hosts: ["w"], http: [
-                { match: [{ uri: { prefix: "/api" } }], route: [{ destination: { host: "w" } }] },
-                { match: [{ uri: { exact: "/api/v1" } }], route: [{ destination: { host: "w" } }] },
-            ] });
+            const vs = virtualService("shop", "w", {
+                hosts: ["w"],
+                http: [
+                    { match: [{ uri: { prefix: "/api" } }], route: [{ destination: { host: "w" } }] },
+                    { match: [{ uri: { exact: "/api/v1" } }], route: [{ destination: { host: "w" } }] },
+                ],
+            });
             assert.deepStrictEqual(run("virtual-service-unreachable-routes", [vs]), [
                 "VirtualService shop/w: spec.http[1].match[0] is covered by spec.http[0].match[0], an earlier match that takes all its requests, so the route never applies. Order the more specific match first.",
             ]);
@@ -131,8 +151,10 @@ describe("Istio semantics", () => {
         it("reports Gateways whose selectors pick the same pods", () => {
             const a = gateway("istio-ingress", "a", { selector: { istio: "gw" }, servers: [httpsServer(["shop.example.com"], "a")] });
             const b = gateway("istio-ingress", "b", { selector: { istio: "gw", zone: "a" }, servers: [httpsServer(["shop.example.com"], "b")] });
-            assert.strictEqual(run("gateway-conflict", [a, b])[0],
-                "Gateway istio-ingress/a: spec.servers[0] (selector {istio=gw}) claims port 443 and host shop.example.com, also claimed by Gateway istio-ingress/b (selector {istio=gw,zone=a}) on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.");
+            assert.strictEqual(
+                run("gateway-conflict", [a, b])[0],
+                "Gateway istio-ingress/a: spec.servers[0] (selector {istio=gw}) claims port 443 and host shop.example.com, also claimed by Gateway istio-ingress/b (selector {istio=gw,zone=a}) on the same gateway pods; the gateway keeps only one server for them, so the other's TLS settings and routes are ignored.",
+            );
         });
         it("accepts a credential elsewhere when the gateway pods are not among the resources", () => {
             const gw = gateway("istio-config", "a", { selector: { istio: "gw" }, servers: [httpsServer(["shop.example.com"], "shop-tls")] });
@@ -146,7 +168,12 @@ describe("Istio semantics", () => {
             assert.deepStrictEqual(run("namespace-injection-labels", [namespace("shop", { "istio-injection": "disabled", "istio.io/rev": "1-30-3" })]), []);
         });
         it("accepts a gateway that runs its own proxy in an injected namespace", () => {
-            const gw = deployment("istio-ingress", "gw", { istio: "gw", "sidecar.istio.io/inject": "false" }, { containers: [{ name: "istio-proxy", image: "auto" }] });
+            const gw = deployment(
+                "istio-ingress",
+                "gw",
+                { istio: "gw", "sidecar.istio.io/inject": "false" },
+                { containers: [{ name: "istio-proxy", image: "auto" }] },
+            );
             assert.deepStrictEqual(run("workload-injection-opt-out", [namespace("istio-ingress", { "istio-injection": "enabled" }), gw]), []);
         });
     });

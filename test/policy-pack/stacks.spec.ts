@@ -16,7 +16,11 @@ import { REPO_ROOT } from "../mocks";
 import { FakeResource, resourceArgs, stackArgs } from "./harness";
 import { runStack } from "../stack-files";
 
-interface Found { policy: string; level: string; message: string }
+interface Found {
+    policy: string;
+    level: string;
+    message: string;
+}
 
 /** The policy config the pull-request workflow previews a stack with (empty when none). */
 function ciPolicyConfig(stack: string): ResolvedConfig {
@@ -30,10 +34,20 @@ function ciPolicyConfig(stack: string): ResolvedConfig {
 function cniAgentStandIn(namespace: string): FakeResource {
     const labels = { "k8s-app": "istio-cni-node" };
     const props = {
-        apiVersion: "apps/v1", kind: "DaemonSet", metadata: { name: "istio-cni-node", namespace, labels },
-        spec: { selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "install-cni", image: "docker.io/istio/install-cni:1.30.3" }] } } },
+        apiVersion: "apps/v1",
+        kind: "DaemonSet",
+        metadata: { name: "istio-cni-node", namespace, labels },
+        spec: {
+            selector: { matchLabels: labels },
+            template: { metadata: { labels }, spec: { containers: [{ name: "install-cni", image: "docker.io/istio/install-cni:1.30.3" }] } },
+        },
     };
-    return { type: "kubernetes:apps/v1:DaemonSet", props, urn: `urn:pulumi:test::istio-mesh::kubernetes:apps/v1:DaemonSet::istio-cni-node`, name: "istio-cni-node" };
+    return {
+        type: "kubernetes:apps/v1:DaemonSet",
+        props,
+        urn: `urn:pulumi:test::istio-mesh::kubernetes:apps/v1:DaemonSet::istio-cni-node`,
+        name: "istio-cni-node",
+    };
 }
 
 function check(resources: FakeResource[], config: ResolvedConfig): Found[] {
@@ -60,8 +74,9 @@ for (const name of ["dev", "prod", "local"]) {
         let objects = 0;
         before(async () => {
             const stack = await runStack(name);
-            const resources = stack.resources.filter(r => r.type.startsWith("kubernetes:") && r.custom)
-                .map(r => ({ type: r.type, props: r.inputs, urn: r.urn, name: r.name }));
+            const resources = stack.resources
+                .filter((r) => r.type.startsWith("kubernetes:") && r.custom)
+                .map((r) => ({ type: r.type, props: r.inputs, urn: r.urn, name: r.name }));
             // The cni chart renders the node agent's DaemonSet with the real engine; under mocks it stands in.
             const cni = stack.find("kubernetes:helm.sh/v4:Chart", "mesh-cni-agent");
             if (cni) resources.push(cniAgentStandIn(cni.inputs.namespace));
@@ -70,7 +85,10 @@ for (const name of ["dev", "prod", "local"]) {
         });
         it("registers Kubernetes objects for the pack to check", () => assert.ok(objects > 0));
         it("raises no mandatory violation", () => {
-            assert.deepStrictEqual(found.filter(f => f.level === "mandatory").map(f => `${f.policy}: ${f.message}`), []);
+            assert.deepStrictEqual(
+                found.filter((f) => f.level === "mandatory").map((f) => `${f.policy}: ${f.message}`),
+                [],
+            );
         });
     });
 }

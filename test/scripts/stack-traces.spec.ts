@@ -52,7 +52,11 @@ describe("scripts/stack-traces.js", () => {
     });
 
     it("maps a frame of the compiled program back to its TypeScript source", () => {
-        const js = compile(dir, "thrower", "// line 1\nexport function thrower(): string {\n    const where: string = \"here\";\n    return new Error(where).stack!;\n}\n");
+        const js = compile(
+            dir,
+            "thrower",
+            '// line 1\nexport function thrower(): string {\n    const where: string = "here";\n    return new Error(where).stack!;\n}\n',
+        );
         const out = run(dir + "/dist", false, `process.stdout.write(require(${JSON.stringify(js)}).thrower());`);
         assert.equal(out.split("\n")[1], `    at thrower (${path.join(dir, "src", "thrower.ts")}:4:12)`);
     });

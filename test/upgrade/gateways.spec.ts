@@ -76,11 +76,20 @@ for (const name of ["dev", "prod"]) {
         });
         it("registers every resource of before under the same URN", () => {
             const urns = new Set(now.resources.map((r) => r.urn));
-            assert.deepStrictEqual(then.resources.filter((r) => !urns.has(r.urn)).map((r) => r.urn), []);
+            assert.deepStrictEqual(
+                then.resources.filter((r) => !urns.has(r.urn)).map((r) => r.urn),
+                [],
+            );
         });
         it("registers no resource before did not, but those later features add", () => {
             const urns = new Set(then.resources.map((r) => r.urn));
-            assert.deepStrictEqual(now.resources.filter((r) => !urns.has(r.urn)).map((r) => r.urn).sort(), [...ADDED[name]].sort());
+            assert.deepStrictEqual(
+                now.resources
+                    .filter((r) => !urns.has(r.urn))
+                    .map((r) => r.urn)
+                    .sort(),
+                [...ADDED[name]].sort(),
+            );
         });
         it("keeps every resource's parent", () => {
             const parents = new Map(then.resources.map((r) => [r.urn, r.parent]));
@@ -98,4 +107,3 @@ for (const name of ["dev", "prod"]) {
         });
     });
 }
-

@@ -20,9 +20,7 @@ export interface Snapshot {
 }
 
 export function snapshotOf(stack: Stack): Snapshot {
-    const resources = stack.resources
-        .map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent }))
-        .sort((a, b) => a.urn.localeCompare(b.urn));
+    const resources = stack.resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent })).sort((a, b) => a.urn.localeCompare(b.urn));
     const ingress = stack.get("istio-mesh:ingress:Ingress", "ingress");
     const ingressInputs: Record<string, unknown> = {};
     for (const r of stack.descendants(ingress).sort((a, b) => a.urn.localeCompare(b.urn))) {
