@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run test:e2e: the end-to-end tests with the real Pulumi engine (test/e2e/*.e2e.ts, docs/render.md).
 # scripts/pulumi-env.sh provides the engine and istioctl: installed ones, else the cache, else a build from the
-# Go module proxy (the first run takes about 25 minutes on 2 cores). When they can be neither found nor built,
+# Go module proxy (the first run takes about 30 CPU-minutes). When they can be neither found nor built,
 # the tests fail: they do not skip.
 set -euo pipefail
 cd "$(dirname "$0")/.."

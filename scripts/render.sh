@@ -6,7 +6,7 @@
 #
 #   ISTIO_MESH_STACK   stack to render (default local; its Pulumi.<stack>.yaml sets kubernetes:renderYamlToDirectory)
 # The engine comes from scripts/pulumi-env.sh: installed tools, else the cache, else a build from the Go module
-# proxy on the first run (about 25 minutes on 2 cores; docs/render.md). The program runs inline through the
+# proxy on the first run (about 30 CPU-minutes; docs/render.md). The program runs inline through the
 # Automation API (bin/stack.ts), so no Node.js language host is needed.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -13,7 +13,7 @@
 #   2. the cache, $ISTIO_MESH_TOOLS (default ~/.cache/istio-mesh/tools)/<tool>-<version>-<recipe hash>;
 #   3. pulumi, kubernetes and istioctl only: built with Go from this repository's pinned wrapper modules
 #      (toolchain/<tool>/go.mod and go.sum) into the cache. Missing ones build in parallel. The first build takes
-#      about 25 minutes on 2 cores; later runs reuse the cache in well under a second.
+#      about 30 CPU-minutes (15-50 minutes on 2 cores, docs/render.md); later runs reuse the cache in well under a second.
 # The tls and random providers cannot be built here (the module proxy does not serve them): they are used only
 # when installed, and the features that need them are outside the `local` stack (docs/render.md).
 set -euo pipefail
@@ -98,7 +98,7 @@ build() { # build <tool> <cache dir>: go build from the wrapper module into <cac
       cp "$mod/cmd/pulumi-resource-kubernetes/schema.json" "$mod/cmd/pulumi-resource-kubernetes/terraform-mapping.json" "$work/"
       chmod u+w "$work"/*.json ;;
   esac
-  log "$tool $version: building from the Go module proxy (first run only; about 10-25 minutes on 2 cores; log: $logf)"
+  log "$tool $version: building from the Go module proxy (first run only: the three tools take about 30 CPU-minutes, 15-50 minutes on 2 cores; log: $logf)"
   if ! (cd "$work" && GOFLAGS="-mod=readonly -buildvcs=false" GOTOOLCHAIN=local \
       nice -n 5 go build -trimpath -ldflags "$ldflags" -o "$work/out/$(binary_of "$tool")" "$pkg") >"$logf" 2>&1; then
     tail -n 30 "$logf" >&2
