@@ -7,6 +7,7 @@
  */
 import type { GatewayConfig } from "../config/gateways";
 import type { ExternalServiceConfig } from "../config/mesh";
+import { originationTls } from "./external-service";
 import type { GatewayServer } from "./ingress-gateway.values";
 
 /** The egress gateway's ports: plain HTTP from sidecars arrives in mutual TLS on 80, TLS passes through on 443. */
@@ -92,14 +93,5 @@ export function egressGatewayRuleSpec(g: Pick<GatewayConfig, "release" | "namesp
  */
 export function egressOriginationRuleSpec(s: ExternalServiceConfig): Record<string, unknown> | undefined {
     const t = s.originateTls;
-    if (!t) {
-        return undefined;
-    }
-    const tls: Record<string, unknown> = { mode: "SIMPLE", sni: t.sni, subjectAltNames: [...t.subjectAltNames] };
-    if (t.credentialName) {
-        tls.credentialName = t.credentialName;
-    } else {
-        tls.caCertificates = t.caCertificates;
-    }
-    return { host: s.hosts[0], exportTo: ["."], trafficPolicy: { portLevelSettings: [{ port: { number: t.targetPort }, tls }] } };
+    return t && { host: s.hosts[0], exportTo: ["."], trafficPolicy: { portLevelSettings: [{ port: { number: t.targetPort }, tls: originationTls(t) }] } };
 }

@@ -5,7 +5,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ExternalServiceConfig } from "../config/mesh";
+import type { ExternalServiceConfig, OriginateTls } from "../config/mesh";
 
 export interface ExternalServiceArgs {
     /** Where the ServiceEntry lives; in the mesh root namespace it is visible to every namespace. */
@@ -27,16 +27,18 @@ export function serviceEntrySpec(s: ExternalServiceConfig): Record<string, unkno
 /** The DestinationRule that originates TLS on the plain port and verifies the server, or undefined. */
 export function originationRuleSpec(s: ExternalServiceConfig): Record<string, unknown> | undefined {
     const t = s.originateTls;
-    if (!t) {
-        return undefined;
-    }
+    return t && { host: s.hosts[0], trafficPolicy: { portLevelSettings: [{ port: { number: t.port }, tls: originationTls(t) }] } };
+}
+
+/** The client TLS settings of an origination: SNI, the names the server must present, and what it is verified against. */
+export function originationTls(t: OriginateTls): Record<string, unknown> {
     const tls: Record<string, unknown> = { mode: "SIMPLE", sni: t.sni, subjectAltNames: [...t.subjectAltNames] };
     if (t.credentialName) {
         tls.credentialName = t.credentialName;
     } else {
         tls.caCertificates = t.caCertificates;
     }
-    return { host: s.hosts[0], trafficPolicy: { portLevelSettings: [{ port: { number: t.port }, tls }] } };
+    return tls;
 }
 
 export class ExternalService extends pulumi.ComponentResource {

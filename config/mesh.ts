@@ -18,17 +18,7 @@ import {
 import { readLabels, readMethod } from "./mesh-fields";
 import { parseServiceTraffic } from "./mesh-traffic";
 
-export type {
-    MtlsMode,
-    MtlsConfig,
-    AllowSource,
-    AllowRule,
-    NamespaceConfig,
-    ExternalPort,
-    ExternalProtocol,
-    OriginateTls,
-    ExternalServiceConfig,
-} from "./mesh-types";
+export type { MtlsMode, MtlsConfig, AllowSource, AllowRule, NamespaceConfig, ExternalPort, ExternalProtocol, OriginateTls, ExternalServiceConfig };
 import type {
     MtlsMode,
     MtlsConfig,

@@ -1,6 +1,26 @@
 /** Finding workloads by labels, and the gateway workload behind an Istio Gateway. */
-import { formatLabels, K8sObject, labelMap, podTemplate, selects, WORKLOAD_KINDS } from "./k8s";
+import { GK, injectionEnabled } from "./istio";
+import { formatLabels, K8sObject, labelMap, PodTemplate, podTemplate, selects, WORKLOAD_KINDS } from "./k8s";
 import { StackIndex } from "./stack";
+
+/**
+ * The workloads whose pods get a sidecar, with their pod templates: in a namespace that turns injection on (or,
+ * when the Namespace is not among the resources, one listed in `injectedNamespaces`), unless allowed by name.
+ */
+export function* injectedWorkloads(
+    idx: StackIndex,
+    cfg: { injectedNamespaces: string[]; allowedWorkloads: string[] },
+): Generator<{ workload: K8sObject; template: PodTemplate }> {
+    for (const gk of WORKLOAD_KINDS) {
+        for (const workload of idx.of(gk)) {
+            const ns = idx.get(GK.Namespace, "", workload.namespace);
+            const injected = ns ? !ns.unknown && injectionEnabled(ns) : cfg.injectedNamespaces.includes(workload.namespace);
+            if (!injected || cfg.allowedWorkloads.includes(`${workload.namespace}/${workload.name}`)) continue;
+            const template = podTemplate(workload);
+            if (template) yield { workload, template };
+        }
+    }
+}
 
 /** A workload with its pod-template labels. */
 export interface Workload {

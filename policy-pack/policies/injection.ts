@@ -1,8 +1,9 @@
 /** Sidecar injection and the proxy's reserved identity. */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { GK, injectionEnabled } from "../lib/istio";
+import { GK } from "../lib/istio";
 import { arr, labelMap, podTemplate, ref, WORKLOAD_KINDS } from "../lib/k8s";
 import { objectPolicy, stackPolicy, stringList } from "../lib/policy";
+import { injectedWorkloads } from "../lib/workloads";
 
 /** IST0123 NamespaceMultipleInjectionLabels. */
 export function namespaceInjectionLabels(): ResourceValidationPolicy {
@@ -42,21 +43,15 @@ export function workloadInjectionOptOut(): StackValidationPolicy {
             },
         },
         check: (idx, cfg, report) => {
-            for (const gk of WORKLOAD_KINDS) {
-                for (const w of idx.of(gk)) {
-                    const ns = idx.get(GK.Namespace, "", w.namespace);
-                    const injected = ns ? !ns.unknown && injectionEnabled(ns) : cfg.injectedNamespaces.includes(w.namespace);
-                    if (!injected || cfg.allowedWorkloads.includes(`${w.namespace}/${w.name}`)) continue;
-                    const t = podTemplate(w);
-                    if (!t || managesOwnProxy(t)) continue;
-                    for (const field of ["labels", "annotations"]) {
-                        const v = labelMap(t.metadata[field])[OPT_OUT_KEY];
-                        if (v === "false") {
-                            report(
-                                w,
-                                `${ref(w)}: ${t.path}metadata.${field}["${OPT_OUT_KEY}"] is "false" in namespace ${w.namespace}, where injection is enabled; its pods run without a proxy, outside mTLS and AuthorizationPolicy, and STRICT peers refuse their plaintext.`,
-                            );
-                        }
+            for (const { workload: w, template: t } of injectedWorkloads(idx, cfg)) {
+                if (managesOwnProxy(t)) continue;
+                for (const field of ["labels", "annotations"]) {
+                    const v = labelMap(t.metadata[field])[OPT_OUT_KEY];
+                    if (v === "false") {
+                        report(
+                            w,
+                            `${ref(w)}: ${t.path}metadata.${field}["${OPT_OUT_KEY}"] is "false" in namespace ${w.namespace}, where injection is enabled; its pods run without a proxy, outside mTLS and AuthorizationPolicy, and STRICT peers refuse their plaintext.`,
+                        );
                     }
                 }
             }

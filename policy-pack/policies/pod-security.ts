@@ -5,9 +5,10 @@
  */
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { GK, injectionEnabled } from "../lib/istio";
-import { arr, K8sObject, podTemplate, ref, WORKLOAD_KINDS } from "../lib/k8s";
+import { arr, K8sObject, ref } from "../lib/k8s";
 import { stackPolicy, stringList } from "../lib/policy";
 import type { StackIndex } from "../lib/stack";
+import { injectedWorkloads } from "../lib/workloads";
 
 const ENFORCE = "pod-security.kubernetes.io/enforce";
 const CNI_AGENT = "istio-cni-node";
@@ -92,26 +93,19 @@ export function workloadNetworkCapabilities(): StackValidationPolicy {
             },
         },
         check: (idx, cfg, report) => {
-            for (const gk of WORKLOAD_KINDS) {
-                for (const w of idx.of(gk)) {
-                    const ns = idx.get(GK.Namespace, "", w.namespace);
-                    const injected = ns ? !ns.unknown && injectionEnabled(ns) : cfg.injectedNamespaces.includes(w.namespace);
-                    if (!injected || cfg.allowedWorkloads.includes(`${w.namespace}/${w.name}`)) continue;
-                    const t = podTemplate(w);
-                    if (!t) continue;
-                    for (const field of ["initContainers", "containers"]) {
-                        arr(t.spec[field]).forEach((c, i) => {
-                            if (PROXY_CONTAINERS.has(c?.name)) return;
-                            const asked = arr(c?.securityContext?.capabilities?.add)
-                                .map((x) => String(x).replace(/^CAP_/, ""))
-                                .filter((x) => NETWORK_CAPABILITIES.has(x));
-                            if (asked.length === 0) return;
-                            report(
-                                w,
-                                `${ref(w)}: ${t.path}spec.${field}[${i}].securityContext.capabilities.add asks for ${asked.join(" and ")} in mesh namespace ${w.namespace}; with the Istio CNI node agent no container needs it for the mesh, Pod Security baseline refuses the pod, and a container that can rewrite the pod's iptables can bypass the sidecar's capture (escaping mTLS and AuthorizationPolicy). Remove it; the CNI agent does what istio-init did.`,
-                            );
-                        });
-                    }
+            for (const { workload: w, template: t } of injectedWorkloads(idx, cfg)) {
+                for (const field of ["initContainers", "containers"]) {
+                    arr(t.spec[field]).forEach((c, i) => {
+                        if (PROXY_CONTAINERS.has(c?.name)) return;
+                        const asked = arr(c?.securityContext?.capabilities?.add)
+                            .map((x) => String(x).replace(/^CAP_/, ""))
+                            .filter((x) => NETWORK_CAPABILITIES.has(x));
+                        if (asked.length === 0) return;
+                        report(
+                            w,
+                            `${ref(w)}: ${t.path}spec.${field}[${i}].securityContext.capabilities.add asks for ${asked.join(" and ")} in mesh namespace ${w.namespace}; with the Istio CNI node agent no container needs it for the mesh, Pod Security baseline refuses the pod, and a container that can rewrite the pod's iptables can bypass the sidecar's capture (escaping mTLS and AuthorizationPolicy). Remove it; the CNI agent does what istio-init did.`,
+                        );
+                    });
                 }
             }
         },
