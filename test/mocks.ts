@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { withSharedCharts } from "./shared";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 
@@ -232,7 +233,8 @@ export async function runProgram(config: Record<string, unknown>, opts: RunOptio
     settings.setMockOptions(recordingMonitor(records), PROJECT, opts.stack ?? "test", false, "organization");
     enableMockFeatures();
     const flat: Record<string, string> = {};
-    for (const [key, value] of Object.entries(config)) {
+    // Stacks name the upstream charts as ../shared/...; the tests read them wherever ISTIO_MESH_SHARED says.
+    for (const [key, value] of Object.entries(withSharedCharts(config))) {
         flat[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
     pulumi.runtime.setAllConfig(

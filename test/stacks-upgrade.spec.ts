@@ -1,3 +1,4 @@
+import { sharedPath } from "./shared";
 /**
  * The `upgrade` render stack (Pulumi.upgrade.yaml): the mesh mid-upgrade from 1.29.6 to 1.30.3, which
  * `ISTIO_MESH_STACK=upgrade npm run render` writes to rendered-upgrade/ with only the kubernetes provider.
@@ -34,8 +35,8 @@ describe("stacks: upgrade (mid-upgrade render)", () => {
                 .map((c) => [c.name, c.inputs.chart, c.inputs.values.revisionTags])
                 .sort(),
             [
-                ["mesh-istiod-1-29-6", "../shared/istio-charts/1.29.6/istiod", ["prod-stable"]],
-                ["mesh-istiod-1-30-3", "../shared/istio-charts/1.30.3/istiod", ["prod-canary"]],
+                ["mesh-istiod-1-29-6", `${sharedPath("../shared/istio-charts/1.29.6")}/istiod`, ["prod-stable"]],
+                ["mesh-istiod-1-30-3", `${sharedPath("../shared/istio-charts/1.30.3")}/istiod`, ["prod-canary"]],
             ],
         ));
     it("installs the CRDs from the 1.30.3 base chart", () =>

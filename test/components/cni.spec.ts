@@ -6,7 +6,7 @@ import { cniIstiodValues, cniValues } from "../../components/cni.values";
 import { istiodValues } from "../../components/control-plane.values";
 import { parseMeshConfig } from "../../config";
 import { runProgram, Stack } from "../mocks";
-import { SHARED } from "../shared";
+import { SHARED, sharedPath } from "../shared";
 import { direct } from "./direct";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
@@ -82,7 +82,7 @@ describe("IstioCni", () => {
         });
         it("reads the chart from a local directory with the others", async () => {
             const stack = await runProgram({ istio: { chartDir: "../shared/istio-charts/1.30.3" } });
-            assert.strictEqual(stack.get(CHART, "mesh-cni-agent").inputs.chart, "../shared/istio-charts/1.30.3/cni");
+            assert.strictEqual(stack.get(CHART, "mesh-cni-agent").inputs.chart, `${sharedPath("../shared/istio-charts/1.30.3")}/cni`);
         });
         it("pulls from an OCI mirror by chart path and version", async () => {
             const stack = await runProgram({ istio: { chartRepo: "oci://harbor.example.com/istio-charts" } });

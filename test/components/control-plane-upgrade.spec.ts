@@ -1,3 +1,4 @@
+import { sharedPath } from "../shared";
 /**
  * The runbook of docs/upgrade.md under mocks, 1.29.6 to 1.30.3 and back: every step one config change,
  * the resources and their URNs asserted at each step.
@@ -98,7 +99,7 @@ describe("upgrade runbook: Istio 1.29.6 to 1.30.3 by canary revisions and tags",
         });
         it("takes the CRDs from the newest revision's base chart, under the same URN", () => {
             const base = stacks[3].get(CHART, "mesh-base");
-            assert.deepStrictEqual([base.urn, base.inputs.chart], [urnOf("mesh-base"), "../shared/istio-charts/1.30.3/base"]);
+            assert.deepStrictEqual([base.urn, base.inputs.chart], [urnOf("mesh-base"), `${sharedPath("../shared/istio-charts/1.30.3")}/base`]);
         });
         it("still retains the CRDs", () => {
             const crd = applyTransforms(stacks[3].get(CHART, "mesh-base").transforms, "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition");

@@ -1,3 +1,4 @@
+import { sharedPath } from "../shared";
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { ignoreWebhookRuntimeFields, retainCrds, WEBHOOK_RUNTIME_FIELDS } from "../../components/chart-source";
@@ -101,7 +102,7 @@ describe("ControlPlane", () => {
             const stack = await runProgram({ istio: { chartDir: "../shared/istio-charts/1.30.3" } });
             assert.deepStrictEqual(
                 ["mesh-base", "mesh-istiod"].map((n) => stack.get(CHART, n).inputs.chart),
-                ["../shared/istio-charts/1.30.3/base", "../shared/istio-charts/1.30.3/istiod"],
+                [`${sharedPath("../shared/istio-charts/1.30.3")}/base`, `${sharedPath("../shared/istio-charts/1.30.3")}/istiod`],
             );
         });
     });

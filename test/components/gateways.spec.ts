@@ -1,3 +1,4 @@
+import { chartsOf } from "../shared";
 /**
  * Gateways beyond the two conventional ones (issue 19): the chart values of placement, ports and source
  * ranges, the servers and routes of TCP and passthrough ports, the egress pattern, and a whole program run
@@ -14,7 +15,7 @@ import { readStackFile } from "../../bin/config-check";
 import { REPO_ROOT, runProgram, Stack } from "../mocks";
 
 const CHART = "kubernetes:helm.sh/v4:Chart";
-const CHARTS = process.env.ISTIO_MESH_CHARTS ?? path.join(REPO_ROOT, "..", "shared", "istio-charts", "1.30.3");
+const CHARTS = chartsOf("1.30.3");
 
 const TCP = { number: 5432, protocol: "TCP", to: { service: "postgres.db.svc.cluster.local", port: 5432 } };
 const PASSTHROUGH = { number: 8883, protocol: "TLS", hosts: ["mqtt.partner.example.com"], to: { service: "mqtt.iot.svc.cluster.local", port: 8883 } };

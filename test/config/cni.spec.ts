@@ -1,10 +1,11 @@
+import { chartsOf } from "../shared";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { checkMeshConfig, parseMeshConfig } from "../../config";
 import { CNI_PATHS, effectivePodSecurity } from "../../config/cni";
 
-const CHARTS = path.join(process.env.ISTIO_MESH_SHARED ?? path.resolve(__dirname, "../../../shared"), "istio-charts/1.30.3");
+const CHARTS = chartsOf("1.30.3");
 
 function problems(raw: Record<string, unknown>): string[] {
     return checkMeshConfig(raw).problems.map((p) => `${p.key}: ${p.message}`);

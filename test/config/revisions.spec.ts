@@ -1,3 +1,4 @@
+import { chartsOf } from "../shared";
 import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
@@ -161,8 +162,8 @@ describe("config: istio.revisions and istio.tags", () => {
             const istio = parseMeshConfig({
                 istio: {
                     revisions: {
-                        "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.30.3" },
-                        "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" },
+                        "1-29-6": { version: "1.29.6", chartDir: chartsOf("1.30.3") },
+                        "1-30-3": { version: "1.30.3", chartDir: chartsOf("1.30.3") },
                     },
                     revision: "1-30-3",
                 },
@@ -177,8 +178,8 @@ describe("config: istio.revisions and istio.tags", () => {
             const istio = parseMeshConfig({
                 istio: {
                     revisions: {
-                        "1-29-6": { version: "1.29.6", chartDir: "../shared/istio-charts/1.29.6" },
-                        "1-30-3": { version: "1.30.3", chartDir: "../shared/istio-charts/1.30.3" },
+                        "1-29-6": { version: "1.29.6", chartDir: chartsOf("1.29.6") },
+                        "1-30-3": { version: "1.30.3", chartDir: chartsOf("1.30.3") },
                     },
                     revision: "1-30-3",
                 },
