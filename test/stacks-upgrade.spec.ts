@@ -40,7 +40,7 @@ describe("stacks: upgrade (mid-upgrade render)", () => {
             ],
         ));
     it("installs the CRDs from the 1.30.3 base chart", () =>
-        assert.strictEqual(stack.get(CHART, "mesh-base").inputs.chart, "../shared/istio-charts/1.30.3/base"));
+        assert.strictEqual(stack.get(CHART, "mesh-base").inputs.chart, `${sharedPath("../shared/istio-charts/1.30.3")}/base`));
     it("enrols the namespaces by tag", () =>
         assert.deepStrictEqual(
             [
