@@ -1,45 +1,26 @@
 /**
- * The real tools, once the offline toolchain is built (scripts/toolchain.sh, scripts/pulumi-env.sh):
- * `istioctl analyze --use-kube=false` over the checker's manifests, and `pulumi preview` of the local stack.
+ * The real tools, once the toolchain is built (scripts/toolchain.sh, scripts/pulumi-env.sh): `istioctl analyze
+ * --use-kube=false` over the checker's manifests, and the engine's environment for bench/real-engine.ts.
  * A tool that is not built yet is skipped with a line saying why, never silently.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { Command, REPO_ROOT } from "./host";
 import { measure, Measurement } from "./measure";
 import { meshDir } from "./manifests";
 
-const TOOLS_DIR = process.env.ISTIO_MESH_TOOLS ?? path.join(os.homedir(), ".cache", "istio-mesh", "tools");
-/** What `pulumi preview` of the local stack needs: the CLI and the provider plugins the program registers. */
-const PREVIEW_TOOLS = ["pulumi", "kubernetes", "tls", "random"];
-
-/** Finished builds in the toolchain cache (`<tool>-<version>`; `.tmp.*` directories are builds in progress). */
-function builtTools(): Map<string, string> {
-    const out = new Map<string, string>();
-    if (!fs.existsSync(TOOLS_DIR)) return out;
-    for (const entry of fs.readdirSync(TOOLS_DIR)) {
-        const m = /^([a-z]+)-(v?[0-9][^/]*)$/.exec(entry);
-        if (m && !entry.includes(".tmp")) out.set(m[1], path.join(TOOLS_DIR, entry));
-    }
-    return out;
+/** A tool as scripts/toolchain.sh finds it (installed or built), without building it: its directory, or undefined. */
+function toolDir(tool: string): string | undefined {
+    const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "toolchain.sh"), "--no-build", tool], { cwd: REPO_ROOT, encoding: "utf8" });
+    return r.status === 0 ? r.stdout.split("\t")[2] : undefined;
 }
 
-function onPath(bin: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-        const p = path.join(dir, bin);
-        if (dir && fs.existsSync(p)) return p;
-    }
-    return undefined;
-}
-
-/** istioctl: $ISTIOCTL, then PATH, then the toolchain cache. */
+/** istioctl: $ISTIOCTL, else the one scripts/toolchain.sh finds. */
 export function findIstioctl(): string | undefined {
     if (process.env.ISTIOCTL) return process.env.ISTIOCTL;
-    const cached = builtTools().get("istioctl");
-    const fromCache = cached ? path.join(cached, "bin", "istioctl") : undefined;
-    return onPath("istioctl") ?? (fromCache && fs.existsSync(fromCache) ? fromCache : undefined);
+    const dir = toolDir("istioctl");
+    return dir && path.join(dir, "istioctl");
 }
 
 export async function measureIstioctl(
@@ -72,28 +53,14 @@ export async function measureIstioctl(
     return out;
 }
 
-/** Why `pulumi preview` cannot run yet, or undefined when it can. */
-export function previewUnavailable(): string | undefined {
-    const built = builtTools();
-    const missing = PREVIEW_TOOLS.filter((t) => !built.has(t));
-    if (missing.length > 0) {
-        return `not built yet in ${TOOLS_DIR}: ${missing.join(", ")} (scripts/toolchain.sh builds them; the bench never starts a build)`;
-    }
-    if (!fs.existsSync(path.join(REPO_ROOT, "Pulumi.local.yaml"))) return "Pulumi.local.yaml does not exist";
-    // Creating the stack would write a secrets salt into Pulumi.local.yaml: that is the stack owner's step.
-    const r = spawnSync("bash", ["-c", `source "${path.join(REPO_ROOT, "scripts", "pulumi-env.sh")}" >/dev/null 2>&1 && pulumi stack ls --json`], {
-        cwd: REPO_ROOT,
-        encoding: "utf8",
-    });
-    const stacks: { name: string }[] = r.status === 0 ? JSON.parse(r.stdout || "[]") : [];
-    if (!stacks.some((st) => st.name === "local" || st.name.endsWith("/local"))) {
-        return "the local stack does not exist in the backend yet (pulumi stack init local, or npm run render, creates it)";
-    }
-    return undefined;
+/** Why the real engine cannot run, or undefined when it can: the CLI and the kubernetes provider are built or installed. */
+export function engineUnavailable(): string | undefined {
+    const r = spawnSync("bash", [path.join(REPO_ROOT, "scripts", "toolchain.sh"), "--no-build", "pulumi", "kubernetes"], { cwd: REPO_ROOT, encoding: "utf8" });
+    return r.status === 0 ? undefined : `${r.stderr.trim().split("\n").pop()} (scripts/toolchain.sh builds them; the bench never starts a build)`;
 }
 
 /** The environment scripts/pulumi-env.sh sets up (fast once the tools are built), captured once. */
-function pulumiEnv(): NodeJS.ProcessEnv {
+export function pulumiEnv(): NodeJS.ProcessEnv {
     const r = spawnSync("bash", ["-c", `source "${path.join(REPO_ROOT, "scripts", "pulumi-env.sh")}" >&2 && env -0`], {
         cwd: REPO_ROOT,
         encoding: "utf8",
@@ -106,27 +73,4 @@ function pulumiEnv(): NodeJS.ProcessEnv {
             .filter(Boolean)
             .map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
     );
-}
-
-export async function measurePreview(runs: number, emit: (m: Measurement) => void, log: (s: string) => void): Promise<Measurement> {
-    const env = pulumiEnv();
-    // The pulumi on the PATH pulumi-env.sh set up.
-    const bin =
-        (env.PATH ?? "")
-            .split(path.delimiter)
-            .map((d) => path.join(d, "pulumi"))
-            .find((p) => fs.existsSync(p)) ?? "pulumi";
-    const command: Command = { command: bin, args: ["preview", "--stack", "local", "--non-interactive", "--diff=false"], env, cwd: REPO_ROOT };
-    log(`pulumi preview (local stack): ${runs} run(s)`);
-    await measure({ name: "warm-up", size: 1, runs: 1, command, external: true });
-    const m = await measure({
-        name: "pulumi-preview",
-        size: 1,
-        runs,
-        command,
-        external: true,
-        extra: () => ({ unit: "stack (Pulumi.local.yaml)", scope: "whole CLI: engine, language host, program, providers" }),
-    });
-    emit(m);
-    return m;
 }

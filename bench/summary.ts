@@ -1,4 +1,5 @@
 /** The human summary of `npm run bench`: tables, ratios and each goal, met or not. Pure. */
+import type { EngineRun } from "./real-engine";
 import type { Measurement } from "./measure";
 import type { Mode, ProgramPair } from "./program";
 
@@ -19,7 +20,7 @@ export interface Results {
     checker: Measurement[];
     policies: Measurement[];
     istioctl: Measurement[];
-    preview?: Measurement;
+    engine: EngineRun[];
     skipped: Check[];
 }
 
@@ -201,6 +202,18 @@ function manifestChecks(r: Results): { text: string; checks: Check[] } {
     return { text: lines.join("\n"), checks };
 }
 
+/** The real engine's runs: one row per operation, the peak RSS of each process. */
+function engineTable(runs: EngineRun[]): string {
+    const mb = (v: number | null) => (v === null ? "-" : `${Math.round(v)} MB`);
+    return [
+        "real engine, render mode (bin/stack.ts: Automation API, inline program, executable policy pack):",
+        ...runs.map(
+            (e) =>
+                `  ${(e.namespaces === null ? "local stack" : `${e.namespaces} namespaces`).padEnd(16)} ${e.operation.padEnd(8)} ${e.error ? "FAILED" : `${(e.wall_ms / 1000).toFixed(1)} s`.padStart(8)}  ${String(e.resources ?? "-").padStart(6)} resources  peak RSS: CLI ${mb(e.peak_rss_mb.cli)}, provider ${mb(e.peak_rss_mb.provider)}, program ${mb(e.peak_rss_mb.program)}, policy pack ${mb(e.peak_rss_mb.policy)}`,
+        ),
+    ].join("\n");
+}
+
 export function summary(r: Results): string {
     const parts: string[] = [];
     parts.push(
@@ -210,7 +223,7 @@ export function summary(r: Results): string {
     const manifests = manifestChecks(r);
     if (program.text) parts.push(program.text);
     if (manifests.text) parts.push(manifests.text);
-    if (r.preview) parts.push(`pulumi preview of the local stack: ${wall(r.preview)}, peak RSS ${r.preview.peak_rss_mb} MB (largest process)`);
+    if (r.engine.length > 0) parts.push(engineTable(r.engine));
     const checks = [...program.checks, ...manifests.checks, ...r.skipped];
     parts.push("goals:");
     parts.push(...checks.map((c) => `  [${c.status}] ${c.what}: ${c.detail}`));
