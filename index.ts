@@ -158,10 +158,15 @@ export const mesh = {
 export const observability = observer.summary;
 
 // The previous update's `enrolment` output, read back through a reference to this very stack (it works the
-// same on Pulumi Cloud and the file backend); the first update has none.
-const previousUpdate = new pulumi.StackReference("mesh-previous-update", {
-    name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack()),
-});
+// same on Pulumi Cloud and the file backend); the first update has none. A stack that only renders manifests
+// (kubernetes:renderYamlToDirectory) has no cluster whose workloads a change would restart, so it reads none:
+// every enrolled namespace is listed, as for a first apply.
+const renderOnly = new pulumi.Config("kubernetes").get("renderYamlToDirectory") !== undefined;
+const previousEnrolment: pulumi.Output<unknown> = renderOnly
+    ? pulumi.output(undefined)
+    : new pulumi.StackReference("mesh-previous-update", {
+          name: selfReferenceName(pulumi.getOrganization(), pulumi.getProject(), pulumi.getStack()),
+      }).getOutput("enrolment");
 const enrolledNow: Record<string, string> = Object.fromEntries(Object.entries(meshNamespaces).map(([name, ns]) => [name, ns.injectionLabel]));
 if (gatewaysOf(config.gateways).length > 0) {
     enrolledNow[config.gateways.namespace] = istio.injectionLabel;
@@ -170,4 +175,4 @@ if (gatewaysOf(config.gateways).length > 0) {
  * Namespaces whose injection label changed since the previous update (enrolled, moved to another revision,
  * left the mesh), each with the command that restarts its workloads and the one that verifies injection.
  */
-export const enrolment = previousUpdate.getOutput("enrolment").apply((previous) => enrolmentChanges(previousLabels(previous), enrolledNow));
+export const enrolment = previousEnrolment.apply((previous) => enrolmentChanges(previousLabels(previous), enrolledNow));

@@ -218,6 +218,8 @@ export interface RunOptions {
      * working directory.
      */
     rootDirectory?: string;
+    /** Config of other namespaces, by full key (`kubernetes:renderYamlToDirectory`). */
+    otherConfig?: Record<string, string>;
     /** What StackReferences read as outputs (the previous update's). @default {} */
     previousOutputs?: Record<string, unknown>;
 }
@@ -238,7 +240,7 @@ export async function runProgram(config: Record<string, unknown>, opts: RunOptio
         flat[`${PROJECT}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
     }
     pulumi.runtime.setAllConfig(
-        flat,
+        { ...flat, ...(opts.otherConfig ?? {}) },
         (opts.secretKeys ?? []).map((k) => `${PROJECT}:${k}`),
     );
     freshProgramModules();

@@ -85,6 +85,14 @@ describe("enrolment changes", () => {
                 ],
             );
         });
+        it("in render mode reads no previous update: every namespace is listed, as for a first apply", async () => {
+            const previous = { enrolment: { labels: { "istio-ingress": "istio-injection=enabled", shop: "istio-injection=enabled" }, changed: [] } };
+            const stack = await runProgram(config, { previousOutputs: previous, otherConfig: { "kubernetes:renderYamlToDirectory": "rendered" } });
+            assert.deepStrictEqual(
+                (stack.outputs.enrolment as any).changed.map((c: any) => c.namespace),
+                ["istio-ingress", "legacy", "shop"],
+            );
+        });
         it("reads the previous update through a reference to the stack itself", () =>
             assert.strictEqual(selfReferenceName("organization", "istio-mesh", "prod"), "organization/istio-mesh/prod"));
     });
