@@ -27,24 +27,19 @@ function originatedHosts(services: Readonly<Record<string, ExternalServiceConfig
 
 /** One server per egress path, listing every host routed through it (SNI picks the host on 443). */
 export function egressServers(services: Readonly<Record<string, ExternalServiceConfig>>): GatewayServer[] {
-    const servers: GatewayServer[] = [];
-    const originated = originatedHosts(services);
-    if (originated.length > 0) {
-        servers.push({
+    const paths: GatewayServer[] = [
+        {
             port: { number: EGRESS_PORTS.originate, name: "https-originate", protocol: "HTTPS" },
-            hosts: originated,
+            hosts: originatedHosts(services),
             tls: { mode: "ISTIO_MUTUAL" },
-        });
-    }
-    const passthrough = passthroughHosts(services);
-    if (passthrough.length > 0) {
-        servers.push({
+        },
+        {
             port: { number: EGRESS_PORTS.passthrough, name: "tls-passthrough", protocol: "TLS" },
-            hosts: passthrough,
+            hosts: passthroughHosts(services),
             tls: { mode: "PASSTHROUGH" },
-        });
-    }
-    return servers;
+        },
+    ];
+    return paths.filter((s) => s.hosts.length > 0);
 }
 
 export interface EgressRef {

@@ -31,6 +31,21 @@ export const stackRun = (...args: string[]) => run(process.execPath, ["-r", "ts-
 export const show = (r: Run) => `exit ${r.code}\n${r.out.split("\n").slice(-60).join("\n")}`;
 export const mandatory = (out: string) => out.split("\n").filter((l) => l.includes("[mandatory]"));
 
+/** Starts `stack` afresh in this run's backend, its render directory emptied. */
+export function freshStack(stack: string, renderDir: string): void {
+    fs.rmSync(renderDir, { recursive: true, force: true });
+    const init = pulumi("stack", "init", stack);
+    assert.equal(init.code, 0, show(init));
+}
+
+/** An up of `stack` with the policy pack, which must pass with no mandatory violation; the objects it rendered. */
+export function renderStack(stack: string, renderDir: string): any[] {
+    const r = stackRun("up", "--stack", stack);
+    assert.equal(r.code, 0, show(r));
+    assert.deepEqual(mandatory(r.out), []);
+    return manifests(renderDir);
+}
+
 /** A stack file's `config:` map. */
 export const stackConfig = (stack: string): Record<string, any> => YAML.parse(fs.readFileSync(path.join(root, `Pulumi.${stack}.yaml`), "utf8")).config;
 

@@ -5,9 +5,8 @@
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
 import * as path from "path";
-import { mandatory, manifests, pulumi, root, show, stackRun } from "./engine";
+import { freshStack, renderStack, root } from "./engine";
 
 const rendered = path.join(root, "rendered-ca");
 
@@ -27,16 +26,11 @@ describe("the local-ca stack with the real engine (keys in Pulumi state)", funct
             console.log(`      e2e: local-ca SKIPPED: ${missing.replace(/^toolchain: missing: /, "")}`);
             this.skip();
         }
-        fs.rmSync(rendered, { recursive: true, force: true });
-        const init = pulumi("stack", "init", "local-ca");
-        assert.equal(init.code, 0, show(init));
+        freshStack("local-ca", rendered);
     });
 
     it("renders with the policy pack enforced and no mandatory violation", () => {
-        const r = stackRun("up", "--stack", "local-ca");
-        assert.equal(r.code, 0, show(r));
-        assert.deepEqual(mandatory(r.out), []);
-        objects = manifests(rendered);
+        objects = renderStack("local-ca", rendered);
     });
 
     it("renders the plug-in CA's cacerts Secret for istiod", () =>

@@ -4,9 +4,8 @@
  * checker. Needs only the kubernetes provider plugin.
  */
 import { strict as assert } from "assert";
-import * as fs from "fs";
 import * as path from "path";
-import { mandatory, manifests, pulumi, root, run, show, stackRun } from "./engine";
+import { freshStack, mandatory, renderStack, root, run, show, stackRun } from "./engine";
 
 const rendered = path.join(root, "rendered-upgrade");
 
@@ -15,15 +14,10 @@ describe("npm run render with the real engine (upgrade stack: two revisions, tag
     const named = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata?.name === name);
 
     before(() => {
-        fs.rmSync(rendered, { recursive: true, force: true });
-        const init = pulumi("stack", "init", "upgrade");
-        assert.equal(init.code, 0, show(init));
+        freshStack("upgrade", rendered);
     });
     it("updates with the policy pack enforced and no mandatory violation", () => {
-        const r = stackRun("up", "--stack", "upgrade");
-        assert.equal(r.code, 0, show(r));
-        assert.deepEqual(mandatory(r.out), []);
-        objects = manifests(rendered);
+        objects = renderStack("upgrade", rendered);
     });
 
     it("reports no changes on a second up: both revisions' webhooks keep their drift handling", () => {
