@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { parseStackArgs, POLICY_PACK } from "../../bin/stack";
+import { parseStackArgs, POLICY_PACK, skipCheckpoints } from "../../bin/stack";
 
 describe("npm run stack (bin/stack.ts)", () => {
     it("runs the local stack with the policy pack by default", () =>
@@ -22,4 +22,17 @@ describe("npm run stack (bin/stack.ts)", () => {
             [fs.statSync(POLICY_PACK).mode & 0o111 ? "executable" : "not executable", fs.existsSync(path.join(path.dirname(POLICY_PACK), "PulumiPolicy.yaml"))],
             ["executable", true],
         ));
+
+    describe("state checkpoints (PULUMI_SKIP_CHECKPOINTS)", () => {
+        it("skips them in a preview, which persists no state", () => assert.strictEqual(skipCheckpoints("preview", false, {}), true));
+        it("skips them in an up of a render stack", () => assert.strictEqual(skipCheckpoints("up", true, {}), true));
+        it("keeps them in an up of a cluster stack, so an interrupted run records what it changed", () =>
+            assert.strictEqual(skipCheckpoints("up", false, {}), false));
+        it("keeps them in a destroy of a cluster stack", () => assert.strictEqual(skipCheckpoints("destroy", false, {}), false));
+        it("follows the environment when it says false", () =>
+            assert.strictEqual(skipCheckpoints("preview", true, { PULUMI_SKIP_CHECKPOINTS: "false" }), false));
+        it("follows the environment when it says TRUE, as the CLI reads it", () =>
+            assert.strictEqual(skipCheckpoints("up", false, { PULUMI_SKIP_CHECKPOINTS: "TRUE" }), true));
+        it("treats an empty value as unset", () => assert.strictEqual(skipCheckpoints("up", false, { PULUMI_SKIP_CHECKPOINTS: "" }), false));
+    });
 });
