@@ -1,13 +1,9 @@
 /** The human summary of `npm run bench`: tables, ratios and each goal, met or not. Pure. */
 import type { EngineRun } from "./real-engine";
+import { engineChecks } from "./summary-engine";
+import { Check, s, table, verdict, x } from "./summary-format";
 import type { Measurement } from "./measure";
 import type { Mode, ProgramPair } from "./program";
-
-export interface Check {
-    what: string;
-    status: "met" | "NOT MET" | "skipped" | "n/a";
-    detail: string;
-}
 
 export interface Results {
     started: Date;
@@ -39,7 +35,6 @@ export const GOALS = {
     overIstioctl: 5,
 } as const;
 
-const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 /** A measured wall time, or the time limit a stopped run reached. */
 const wall = (m: Measurement) =>
     m.wall_ms !== null ? s(m.wall_ms) : m.error ? "failed (see its JSON line)" : `> ${s(m.timed_out_after_ms as number)} (stopped)`;
@@ -49,8 +44,6 @@ function ratioText(a: Measurement, b: Measurement): string {
     if (a.wall_ms === null) return a.error ? "?" : `> ${x((a.timed_out_after_ms as number) / b.wall_ms)}`;
     return x(a.wall_ms / b.wall_ms);
 }
-const x = (r: number) => `${r.toFixed(2)}x`;
-const verdict = (ok: boolean): Check["status"] => (ok ? "met" : "NOT MET");
 
 /** Growth between consecutive sizes: time ratio against the bound work-ratio x 1.2. */
 function growth(what: string, series: Measurement[]): Check[] {
@@ -72,12 +65,6 @@ function growth(what: string, series: Measurement[]): Check[] {
         });
     }
     return out;
-}
-
-function table(header: string[], rows: (string | number)[][]): string {
-    const cells = [header, ...rows.map((r) => r.map(String))];
-    const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-    return cells.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join("  ")}`.trimEnd()).join("\n");
 }
 
 export function programChecks(pairs: ProgramPair[], configured: Mode): { text: string; checks: Check[] } {
@@ -202,18 +189,6 @@ function manifestChecks(r: Results): { text: string; checks: Check[] } {
     return { text: lines.join("\n"), checks };
 }
 
-/** The real engine's runs: one row per operation, the peak RSS of each process. */
-function engineTable(runs: EngineRun[]): string {
-    const mb = (v: number | null) => (v === null ? "-" : `${Math.round(v)} MB`);
-    return [
-        "real engine, render mode (bin/stack.ts: Automation API, inline program, executable policy pack):",
-        ...runs.map(
-            (e) =>
-                `  ${(e.namespaces === null ? "local stack" : `${e.namespaces} namespaces`).padEnd(16)} ${e.operation.padEnd(8)} ${e.error ? "FAILED" : `${(e.wall_ms / 1000).toFixed(1)} s`.padStart(8)}  ${String(e.resources ?? "-").padStart(6)} resources  peak RSS: CLI ${mb(e.peak_rss_mb.cli)}, provider ${mb(e.peak_rss_mb.provider)}, program ${mb(e.peak_rss_mb.program)}, policy pack ${mb(e.peak_rss_mb.policy)}`,
-        ),
-    ].join("\n");
-}
-
 export function summary(r: Results): string {
     const parts: string[] = [];
     parts.push(
@@ -223,8 +198,9 @@ export function summary(r: Results): string {
     const manifests = manifestChecks(r);
     if (program.text) parts.push(program.text);
     if (manifests.text) parts.push(manifests.text);
-    if (r.engine.length > 0) parts.push(engineTable(r.engine));
-    const checks = [...program.checks, ...manifests.checks, ...r.skipped];
+    const engine = engineChecks(r.engine, r.pairs);
+    if (engine.text) parts.push(engine.text);
+    const checks = [...program.checks, ...manifests.checks, ...engine.checks, ...r.skipped];
     parts.push("goals:");
     parts.push(...checks.map((c) => `  [${c.status}] ${c.what}: ${c.detail}`));
     return `${parts.join("\n")}\n`;
