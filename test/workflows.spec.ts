@@ -31,4 +31,11 @@ describe("GitHub workflows", () => {
         ));
     it("pull-request.yml previews with the state checkpoints skipped", () =>
         assert.strictEqual(parse(workflow("pull-request.yml")).jobs.preview.env.PULUMI_SKIP_CHECKPOINTS, "true"));
+    it("deploy.yml previews prod with the state checkpoints skipped", () =>
+        assert.strictEqual(parse(workflow("deploy.yml")).jobs["prod-preview"].env.PULUMI_SKIP_CHECKPOINTS, "true"));
+    it("deploy.yml's ups keep their checkpoints, so an interrupted up records what it changed", () =>
+        assert.deepStrictEqual(
+            ["dev", "prod"].map((job) => parse(workflow("deploy.yml")).jobs[job].env?.PULUMI_SKIP_CHECKPOINTS),
+            [undefined, undefined],
+        ));
 });
