@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { load, YAMLException } from "js-yaml";
 import { Obj, typeTokenOf } from "../lib/k8s";
-import { KUBECTL_SCHEMA } from "../lib/yaml";
+import { compactDocument, KUBECTL_SCHEMA } from "../lib/yaml";
 
 /** A manifest object dressed as a Pulumi resource, so the pack's policies run on it unchanged. */
 export interface ManifestResource {
@@ -125,7 +125,7 @@ export function loadText(text: string, display: string): ManifestResource[] {
             throw new InputError(display, line, `YAML parse error: ${reason}`);
         }
         if (value === null || value === undefined) continue;
-        addObject(value, display, doc.line, out);
+        addObject(compactDocument(value, doc.text), display, doc.line, out);
     }
     return out;
 }
