@@ -33,6 +33,9 @@ const NO_OPTIONS = {
     additionalSecretOutputs: [],
 };
 const NO_TAGS: ReadonlyMap<string, string> = new Map();
+// Manifests declare no dependencies; one shared empty list and map rather than two per resource.
+const NO_DEPENDENCIES: PolicyResource[] = [];
+const NO_PROPERTY_DEPENDENCIES: Record<string, PolicyResource[]> = {};
 
 const NOT_TYPED = () => false;
 const NO_CONFIG = <T>() => ({}) as T;
@@ -150,8 +153,8 @@ export async function runPolicies(policies: Policies, resources: ManifestResourc
         urn: r.urn,
         name: r.name,
         opts: NO_OPTIONS,
-        dependencies: [],
-        propertyDependencies: {},
+        dependencies: NO_DEPENDENCIES,
+        propertyDependencies: NO_PROPERTY_DEPENDENCIES,
         isType: NOT_TYPED,
         asType: NO_TYPE,
         noUnknowns: true,

@@ -155,13 +155,16 @@ export function containsUnknown(value: unknown): boolean {
     return false;
 }
 
+/** Most objects have no labels or no annotations: they share this map rather than hold two empty ones each. */
+const NO_STRINGS: Record<string, string> = Object.freeze({});
+
 function stringMap(v: unknown): Record<string, string> {
-    if (!v || typeof v !== "object" || Array.isArray(v)) return {};
-    const out: Record<string, string> = {};
+    if (!v || typeof v !== "object" || Array.isArray(v)) return NO_STRINGS;
+    let out: Record<string, string> | undefined;
     for (const [k, val] of Object.entries(v as Obj)) {
-        if (val !== undefined && val !== null) out[k] = String(val);
+        if (val !== undefined && val !== null) (out ??= {})[k] = String(val);
     }
-    return out;
+    return out ?? NO_STRINGS;
 }
 
 /** Input accepted by {@link toObject}: what the engine hands a policy, or a parsed manifest. */

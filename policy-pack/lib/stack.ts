@@ -8,9 +8,10 @@ import { K8sObject, ObjectSource, toObject } from "./k8s";
 export class StackIndex {
     readonly objects: K8sObject[] = [];
     private readonly byGk = new Map<string, K8sObject[]>();
-    // Nested by kind, then namespace (then name): no key string is built per object or per lookup.
+    // Nested by kind, then namespace: no key string is built per object or per lookup.
     private readonly byGkNs = new Map<string, Map<string, K8sObject[]>>();
-    private readonly byId = new Map<string, Map<string, Map<string, K8sObject[]>>>();
+    /** By name, for the lists of one kind and namespace too long to search (see {@link get}). */
+    private readonly byName = new Map<readonly K8sObject[], Map<string, K8sObject>>();
     /** Objects with preview-unknown values, by kind. */
     private readonly unknownByGk = new Map<string, K8sObject[]>();
     private readonly memo = new Map<string, unknown>();
@@ -22,7 +23,6 @@ export class StackIndex {
             this.objects.push(o);
             push(this.byGk, o.gk, o);
             push(child(this.byGkNs, o.gk), o.namespace, o);
-            push(child(child(this.byId, o.gk), o.namespace), o.name, o);
             if (o.unknown) push(this.unknownByGk, o.gk, o);
         }
     }
@@ -37,9 +37,24 @@ export class StackIndex {
         return this.byGkNs.get(gk)?.get(namespace) ?? EMPTY;
     }
 
-    /** The object of a kind with this namespace and name (the first one if it is declared twice). */
+    /**
+     * The object of a kind with this namespace and name (the first one if it is declared twice). Most
+     * namespaces hold a few objects of a kind, and a scan of those is as fast as a map; a map of names per kind
+     * and namespace was more than half of the index's memory (at 100,000 objects), so only long lists get one.
+     */
     get(gk: string, namespace: string, name: string): K8sObject | undefined {
-        return this.byId.get(gk)?.get(namespace)?.get(name)?.[0];
+        const list = this.in(gk, namespace);
+        if (list.length <= SCAN_LIMIT) {
+            for (const o of list) if (o.name === name) return o;
+            return undefined;
+        }
+        let names = this.byName.get(list);
+        if (!names) {
+            names = new Map();
+            for (const o of list) if (!names.has(o.name)) names.set(o.name, o);
+            this.byName.set(list, names);
+        }
+        return names.get(name);
     }
 
     /**
@@ -66,6 +81,7 @@ export class StackIndex {
 }
 
 const EMPTY: readonly K8sObject[] = Object.freeze([]);
+const SCAN_LIMIT = 8;
 const IDENTITY = ["metadata.name", "metadata.namespace"];
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

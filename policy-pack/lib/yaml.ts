@@ -43,3 +43,28 @@ const GO_YAML_INT = new Type("tag:yaml.org,2002:int", {
 
 /** The js-yaml schema of kubectl's reading: core types with YAML 1.1 booleans and Go's integers. */
 export const KUBECTL_SCHEMA = CORE_SCHEMA.extend({ implicit: [YAML11_BOOL, GO_YAML_INT] });
+
+/**
+ * A parsed document as a value of its own, for readers that keep many (the checker holds every object for its
+ * whole run). js-yaml's strings are slices of the document's text, so one string kept keeps the whole text, and
+ * its arrays keep room to grow (17 slots for one item): together nearly twice the memory of the plain value. A
+ * JSON round trip copies the value into exact-size arrays and objects and strings of their own, and costs no
+ * more time than the garbage collector saves by not keeping js-yaml's. It is exact for a tree of JSON values
+ * only, so a document that may have an alias (an `&` anywhere in its text: aliases share a node) or that has a
+ * number JSON cannot write (NaN, Infinity, -0) stays as parsed.
+ */
+export function compactDocument(value: unknown, text: string): unknown {
+    if (value === null || typeof value !== "object" || text.includes("&") || !jsonExact(value)) return value;
+    return JSON.parse(JSON.stringify(value));
+}
+
+function jsonExact(v: unknown): boolean {
+    if (typeof v === "number") return Number.isFinite(v) && !Object.is(v, -0);
+    if (v === null || typeof v !== "object") return true;
+    if (Array.isArray(v)) {
+        for (const x of v) if (!jsonExact(x)) return false;
+        return true;
+    }
+    for (const k in v) if (!jsonExact((v as Record<string, unknown>)[k])) return false;
+    return true;
+}

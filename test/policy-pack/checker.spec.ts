@@ -3,8 +3,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { load } from "js-yaml";
 import { main } from "../../policy-pack/checker/cli";
-import { splitDocuments } from "../../policy-pack/checker/load";
+import { loadText, splitDocuments } from "../../policy-pack/checker/load";
+import { compactDocument, KUBECTL_SCHEMA } from "../../policy-pack/lib/yaml";
 import { FIXTURES } from "./harness";
 
 const DIR = path.join(FIXTURES, "checker");
@@ -172,6 +174,47 @@ describe("manifest checker", () => {
         });
         it("does not split at --- inside a line", () => {
             assert.strictEqual(splitDocuments("a: |\n  ---\n  x\nb: ---\n").length, 1);
+        });
+    });
+
+    describe("loadText", () => {
+        const TEXT =
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings-of-the-team\n  namespace: team-a\ndata:\n  hosts: [a.example.com, b.example.com]\n";
+
+        it("reads documents as js-yaml does", () => {
+            const [r] = loadText(TEXT, "m.yaml");
+            assert.deepStrictEqual(r.props, load(TEXT, { schema: KUBECTL_SCHEMA }));
+            assert.strictEqual(r.source, "m.yaml:1");
+            assert.strictEqual(r.urn, "urn:pulumi:guard::manifests::kubernetes:core/v1:ConfigMap::team-a/settings-of-the-team@m.yaml:1#0");
+        });
+
+        it("keeps a document JSON cannot copy exactly as parsed (NaN, infinities, -0, shared nodes)", () => {
+            for (const text of ["a: .nan\n", "a: [.inf, -.inf]\n", `a: 1${"0".repeat(400)}\n`, "a: -0\n", "a: &x {b: 1}\nc: *x\n"]) {
+                const parsed = load(text, { schema: KUBECTL_SCHEMA });
+                assert.strictEqual(compactDocument(parsed, text), parsed, text);
+            }
+        });
+
+        it("does not keep the text of the documents it read", function () {
+            this.timeout(60000);
+            // A child process with little on its heap: the marker is built from two halves so that only the
+            // manifest's text holds it, then the heap snapshot (reachable objects only) is searched for it.
+            const script = `
+                const v8 = require("v8");
+                const { loadText } = require("./policy-pack/checker/load");
+                const halves = ["guard-source-", "text-" + process.pid];
+                const resources = loadText("# " + halves.join("") + "\\n" + ${JSON.stringify(TEXT)}, "m.yaml");
+                // The last regular expression match keeps its subject (RegExp.input): match something else.
+                /x/.test("x");
+                let snapshot = "";
+                v8.getHeapSnapshot()
+                    .on("data", (c) => (snapshot += c))
+                    .on("end", () => process.stdout.write(JSON.stringify({ resources: resources.length, retained: snapshot.includes(halves.join("")) })));
+            `;
+            const root = path.join(__dirname, "..", "..");
+            const r = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], { cwd: root, encoding: "utf8" });
+            assert.strictEqual(r.status, 0, r.stderr);
+            assert.deepStrictEqual(JSON.parse(r.stdout), { resources: 1, retained: false });
         });
     });
 

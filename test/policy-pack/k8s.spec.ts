@@ -102,6 +102,19 @@ describe("Kubernetes objects from Pulumi resources", () => {
                 ["a", "b"],
             ));
         it("finds by kind, namespace and name", () => assert.strictEqual(idx.get("core/Namespace", "", "shop")?.name, "shop"));
+        it("finds the first of a name declared twice, in short and long lists of a namespace", () => {
+            const VS = "networking.istio.io/VirtualService";
+            for (const count of [1, 20]) {
+                const objects = [...[...Array(count).keys()].map((i) => virtualService("shop", `vs-${i}`)), virtualService("shop", "vs-0")];
+                const index = new StackIndex(
+                    objects.map((o, i) => ({ type: typeTokenOf(o.apiVersion, o.kind), props: o, urn: `u${i}`, name: o.metadata.name })),
+                );
+                assert.strictEqual(index.get(VS, "shop", "vs-0")?.urn, "u0", `${count}`);
+                assert.strictEqual(index.get(VS, "shop", `vs-${count - 1}`)?.urn, `u${count - 1}`);
+                assert.strictEqual(index.get(VS, "shop", "absent"), undefined);
+                assert.strictEqual(index.get(VS, "blog", "vs-0"), undefined);
+            }
+        });
         it("memoises derived indexes", () => {
             let builds = 0;
             idx.memoize("x", () => ++builds);
