@@ -11,7 +11,7 @@ const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const pb = require("@pulumi/pulumi/proto/analyzer_pb");
 const { makeAnalyzeStackRpcFun } = require("@pulumi/policy/server");
 
-const dist = path.resolve(__dirname, "..", "dist", "policy-pack");
+const dist = path.join(require("../policy-pack/build").outDir, "policy-pack");
 const { collectFiles, loadFile } = require(path.join(dist, "checker", "load.js"));
 const { policies } = require(path.join(dist, "policies", "index.js"));
 

@@ -1,6 +1,7 @@
 /**
- * The pack as the Pulumi CLI runs it: `run-policy-pack` (ts-node with type checking, from the pack's
- * directory, resolving @pulumi/* from the root node_modules) starts the analyzer; the test then speaks the
+ * The pack as the Pulumi CLI runs it: `run-policy-pack`, from the pack's directory, loads package.json's main
+ * (main.js: the compiled pack, built first when a source changed), resolving @pulumi/* from the root
+ * node_modules, and starts the analyzer; the test then speaks the
  * analyzer gRPC protocol like the engine: GetAnalyzerInfo, Configure, Analyze and AnalyzeStack, with a
  * preview-unknown value among the properties.
  */
