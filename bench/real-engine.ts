@@ -56,7 +56,8 @@ function roleOf(pid: number, root: number): Role | undefined {
         return undefined;
     }
     if (cmdline.includes("pulumi-resource-kubernetes")) return "provider";
-    if (cmdline.includes("run-policy-pack")) return "policy";
+    // The executable pack runs policy-pack/main.js; `--policy-pack policy-pack` runs Pulumi's run-policy-pack.
+    if (cmdline.includes("run-policy-pack") || cmdline.includes("policy-pack/main.js")) return "policy";
     if (/(^|\/)pulumi( |$)/.test(cmdline.split(" ")[0] ?? "")) return "cli";
     return undefined;
 }

@@ -2,6 +2,7 @@
 // engine has them called during `pulumi preview --policy-pack`: the engine sends one AnalyzeStack request with
 // every resource (protobuf Structs), and the analyzer (@pulumi/policy's own AnalyzeStack handler) decodes it,
 // builds StackValidationArgs for each stack policy (unknown-checking proxies, parents, dependencies) and runs it.
+// As in the pack (index.ts), each resource's properties are decoded once for all policies (lib/decode-once.ts).
 // Timed: decoding the request plus the handler (and, within it, the pack's validateStack calls alone). Loading the pack and reading the manifests are not timed (the
 // analyzer starts once per preview; the engine, not the analyzer, holds the resources).
 //   node -r bench/exit-report.js bench/stack-policies.js <manifest-dir>
@@ -11,9 +12,10 @@ const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
 const pb = require("@pulumi/pulumi/proto/analyzer_pb");
 const { makeAnalyzeStackRpcFun } = require("@pulumi/policy/server");
 
-const dist = path.resolve(__dirname, "..", "dist", "policy-pack");
+const dist = path.join(require("../policy-pack/build").outDir, "policy-pack");
 const { collectFiles, loadFile } = require(path.join(dist, "checker", "load.js"));
 const { policies } = require(path.join(dist, "policies", "index.js"));
+require(path.join(dist, "lib", "decode-once.js")).decodeOnce(require("@pulumi/policy/deserialize"));
 
 async function main(dir) {
     const manifests = collectFiles([dir]).flatMap((f) => loadFile(f));
@@ -28,7 +30,7 @@ async function main(dir) {
         ),
     );
     const wire = request.serializeBinary();
-    // Each stack policy's own time, apart from the handler's per-policy decoding of every resource.
+    // Each stack policy's own time, apart from the handler's work for each policy (proxies, parents, dependencies).
     let packMs = 0;
     const timed = policies.map((p) =>
         typeof p.validateStack !== "function"

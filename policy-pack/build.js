@@ -1,14 +1,19 @@
-// The pack's one build: `tsc -p policy-pack` into dist/ (the checker, the policies, the schema validator and
-// domain/). The launchers of `npm run guard` and `npm run validate` call ensureBuilt() first: it recompiles
-// only when a source is newer than the build (a no-change tsc costs seconds, this check a millisecond).
+// The pack's one build: `tsc -p policy-pack` into dist/pack/ (the pack, the checker, the policies, the schema
+// validator and domain/). The pack's entry point (main.js) and the launchers of `npm run guard` and `npm run
+// validate` call ensureBuilt() first: it recompiles only when a source is newer than the build (a no-change tsc
+// costs seconds, this check a millisecond). The output is the pack's own: the program's launcher compiles
+// domain/ into dist/domain/ at the same time as a preview starts the pack, and neither may read a file the
+// other is rewriting.
 "use strict";
 const fs = require("fs");
 const path = require("path");
 
 const pack = __dirname;
 const root = path.resolve(pack, "..");
-/** Where each entry point lands; the newest of them is the build's time. */
-const STAMP = path.join(root, "dist", "policy-pack", ".build-stamp");
+/** tsc's outDir: `<outDir>/policy-pack/...` and `<outDir>/domain/...`. */
+const outDir = path.join(root, "dist", "pack");
+/** Written after each build; its time is the build's. */
+const STAMP = path.join(outDir, ".build-stamp");
 
 function newestSource(dir) {
     let newest = 0;
@@ -48,4 +53,4 @@ function ensureBuilt() {
     fs.writeFileSync(STAMP, new Date().toISOString() + "\n");
 }
 
-module.exports = { ensureBuilt, root };
+module.exports = { ensureBuilt, outDir, root };

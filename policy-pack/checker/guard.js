@@ -3,9 +3,9 @@
 // compiled checker as plain JavaScript.
 "use strict";
 const path = require("path");
-const { ensureBuilt, root } = require("../build");
+const { ensureBuilt, outDir, root } = require("../build");
 
 ensureBuilt();
 // Node's on-disk compile cache spares re-parsing the pack and its dependencies on every run.
 require("module").enableCompileCache?.(path.join(root, "dist", ".compile-cache"));
-require(path.join(root, "dist", "policy-pack", "checker", "cli.js")).runCli();
+require(path.join(outDir, "policy-pack", "checker", "cli.js")).runCli();

@@ -97,16 +97,27 @@ function child<K, V>(m: Map<K, Map<string, V>>, k: K): Map<string, V> {
 }
 
 const indexes = new WeakMap<object, StackIndex>();
+/** Indexes by the first object of their stack, with the objects they were built from. */
+const byObjects = new WeakMap<K8sObject, { objects: (K8sObject | null)[]; idx: StackIndex }>();
 
 /**
- * The index of a resource list. The manifest checker hands every stack policy the same array, so it is built
- * once; the engine deserialises the stack anew for each policy, so there it is built once per policy.
+ * The index of a resource list, built once per stack. The manifest checker hands every stack policy the same
+ * array. The engine hands each its own list, but of the same objects: their properties are decoded once for all
+ * policies (decode-once.ts), so toObject returns the same object for each; the index, and the derived indexes
+ * memoised on it, are then shared as well.
  */
 export function stackIndex(resources: readonly ObjectSource[]): StackIndex {
     let idx = indexes.get(resources);
-    if (!idx) {
+    if (idx) return idx;
+    const objects = resources.map(toObject);
+    const first = objects.find((o) => o !== null);
+    const built = first && byObjects.get(first);
+    if (built && built.objects.length === objects.length && built.objects.every((o, i) => o === objects[i])) {
+        idx = built.idx;
+    } else {
         idx = new StackIndex(resources);
-        indexes.set(resources, idx);
+        if (first) byObjects.set(first, { objects, idx });
     }
+    indexes.set(resources, idx);
     return idx;
 }

@@ -3,11 +3,11 @@
 // compiled validator as plain JavaScript.
 "use strict";
 const path = require("path");
-const { ensureBuilt, root } = require("../build");
+const { ensureBuilt, outDir, root } = require("../build");
 
 ensureBuilt();
 require("module").enableCompileCache?.(path.join(root, "dist", ".compile-cache"));
-const { run } = require(path.join(root, "dist", "policy-pack", "schema", "cli.js"));
+const { run } = require(path.join(outDir, "policy-pack", "schema", "cli.js"));
 const result = run(process.argv.slice(2));
 process.stdout.write(result.stdout);
 process.stderr.write(result.stderr);

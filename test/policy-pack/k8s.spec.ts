@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { parseTypeToken, toObject, typeTokenOf, UNKNOWN_STRING } from "../../policy-pack/lib/k8s";
-import { StackIndex } from "../../policy-pack/lib/stack";
+import { StackIndex, stackIndex } from "../../policy-pack/lib/stack";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { policy, stackArgs } from "./harness";
 import { deployment, namespace, virtualService } from "./objects";
@@ -121,5 +121,14 @@ describe("Kubernetes objects from Pulumi resources", () => {
             idx.memoize("x", () => ++builds);
             assert.strictEqual(builds, 1);
         });
+    });
+
+    describe("stackIndex", () => {
+        const objs = [namespace("shop"), virtualService("shop", "a")];
+        /** A list of resources as the engine hands one stack policy: new wrappers around the same properties. */
+        const list = (props: object[]) =>
+            props.map((o: any, i) => ({ type: typeTokenOf(o.apiVersion, o.kind), props: o, urn: `u${i}`, name: o.metadata.name }));
+        it("shares one index between the lists of each stack policy", () => assert.strictEqual(stackIndex(list(objs)), stackIndex(list(objs))));
+        it("builds its own index for a list of other objects", () => assert.notStrictEqual(stackIndex(list(objs)), stackIndex(list(objs.slice(0, 1)))));
     });
 });
