@@ -191,6 +191,18 @@ function writeBenchStack(n: number, renderDir: string): { stack: string; cleanup
     };
 }
 
+/** Runs `fn` with a fresh file backend (in the environment it is given) and render directory, removed afterwards. */
+async function inScratch<T>(env: NodeJS.ProcessEnv, fn: (runEnv: NodeJS.ProcessEnv, renderDir: string) => Promise<T>): Promise<T> {
+    const backend = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-state-"));
+    const renderDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-render-"));
+    try {
+        return await fn({ ...env, PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "" }, renderDir);
+    } finally {
+        fs.rmSync(backend, { recursive: true, force: true });
+        fs.rmSync(renderDir, { recursive: true, force: true });
+    }
+}
+
 const OPERATIONS: { operation: Operation; args: string[] }[] = [
     { operation: "preview", args: ["preview"] },
     { operation: "up", args: ["up"] },
@@ -223,30 +235,21 @@ export async function measureRealEngine(
     for (const { size, checkpoints, runs } of series) {
         const samples = new Map<Operation, Sampled[]>(OPERATIONS.map((op) => [op.operation, []]));
         for (let run = 0; run < runs; run++) {
-            const backend = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-state-"));
-            const renderDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-render-"));
-            const runEnv = {
-                ...env,
-                PULUMI_BACKEND_URL: `file://${backend}`,
-                PULUMI_CONFIG_PASSPHRASE: "",
-                PULUMI_SKIP_CHECKPOINTS: String(checkpoints === "skipped"),
-            };
-            const bench = size === null ? undefined : writeBenchStack(size, renderDir);
-            const stack = bench?.stack ?? "local";
-            try {
-                for (const { operation, args } of OPERATIONS) {
-                    log(
-                        `real engine: ${operation} of ${size === null ? "the local stack" : `${size} namespaces`}, checkpoints ${checkpoints}, run ${run + 1}/${runs}`,
-                    );
-                    const sample = await runSampled(["bin/stack.ts", ...args, "--stack", stack], runEnv);
-                    samples.get(operation)!.push(sample);
-                    if (sample.error) break;
+            await inScratch({ ...env, PULUMI_SKIP_CHECKPOINTS: String(checkpoints === "skipped") }, async (runEnv, renderDir) => {
+                const bench = size === null ? undefined : writeBenchStack(size, renderDir);
+                try {
+                    for (const { operation, args } of OPERATIONS) {
+                        log(
+                            `real engine: ${operation} of ${size === null ? "the local stack" : `${size} namespaces`}, checkpoints ${checkpoints}, run ${run + 1}/${runs}`,
+                        );
+                        const sample = await runSampled(["bin/stack.ts", ...args, "--stack", bench?.stack ?? "local"], runEnv);
+                        samples.get(operation)!.push(sample);
+                        if (sample.error) break;
+                    }
+                } finally {
+                    bench?.cleanup();
                 }
-            } finally {
-                bench?.cleanup();
-                fs.rmSync(backend, { recursive: true, force: true });
-                fs.rmSync(renderDir, { recursive: true, force: true });
-            }
+            });
         }
         for (const { operation } of OPERATIONS) {
             const taken = samples.get(operation)!;
@@ -259,21 +262,8 @@ export async function measureRealEngine(
         for (const shape of SHAPES) {
             const taken: Sampled[] = [];
             for (let run = 0; run < o.runs; run++) {
-                const backend = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-state-"));
-                const renderDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-engine-render-"));
                 log(`real engine: bare ${shape} shape, preview of ${size} namespaces, run ${run + 1}/${o.runs}`);
-                try {
-                    taken.push(
-                        await runSampled(["bench/bare/shapes.ts", shape, String(size), renderDir], {
-                            ...env,
-                            PULUMI_BACKEND_URL: `file://${backend}`,
-                            PULUMI_CONFIG_PASSPHRASE: "",
-                        }),
-                    );
-                } finally {
-                    fs.rmSync(backend, { recursive: true, force: true });
-                    fs.rmSync(renderDir, { recursive: true, force: true });
-                }
+                taken.push(await inScratch(env, (runEnv, renderDir) => runSampled(["bench/bare/shapes.ts", shape, String(size), renderDir], runEnv)));
                 if (taken[taken.length - 1].error) break;
             }
             record(

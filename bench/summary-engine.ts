@@ -1,9 +1,7 @@
 /** The real engine's part of the bench summary: its runs, the program beside them, checkpoints, shapes, growth. Pure. */
 import type { ProgramPair } from "./program";
 import type { EngineRun } from "./real-engine";
-import { Check, s, table, verdict, x } from "./summary-format";
-
-const GROWTH_SLACK = 1.2;
+import { Check, linearStep, s, table, x } from "./summary-format";
 
 const where = (e: EngineRun) => (e.namespaces === null ? "local stack" : `${e.namespaces} namespaces`);
 const mb = (v: number | null) => (v === null ? "-" : `${Math.round(v)}`);
@@ -85,12 +83,7 @@ function growthChecks(runs: EngineRun[]): Check[] {
                 continue;
             }
             const work = b.resources / a.resources;
-            const ratio = b.wall_ms / a.wall_ms;
-            checks.push({
-                what,
-                status: verdict(ratio <= work * GROWTH_SLACK),
-                detail: `${x(ratio)} the time for ${x(work)} the resources (at most ${x(work * GROWTH_SLACK)})`,
-            });
+            checks.push(linearStep(what, b.wall_ms / a.wall_ms, work, `${x(work)} the resources`));
         }
     }
     return checks;

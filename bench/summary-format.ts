@@ -16,3 +16,12 @@ export function table(header: string[], rows: (string | number)[][]): string {
     const widths = header.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
     return cells.map((r) => `  ${r.map((c, i) => c.padEnd(widths[i])).join("  ")}`.trimEnd()).join("\n");
 }
+
+/** 10x the work may cost at most 12x the time; other steps scale the bound: factor x 1.2. */
+const GROWTH_SLACK = 1.2;
+
+/** One step of a series: linear when the time grew at most GROWTH_SLACK times as much as the work. */
+export function linearStep(what: string, timeRatio: number, work: number, workText: string): Check {
+    const bound = work * GROWTH_SLACK;
+    return { what, status: verdict(timeRatio <= bound), detail: `${x(timeRatio)} the time for ${workText} (at most ${x(bound)})` };
+}

@@ -1,7 +1,7 @@
 /** The human summary of `npm run bench`: tables, ratios and each goal, met or not. Pure. */
 import type { EngineRun } from "./real-engine";
 import { engineChecks } from "./summary-engine";
-import { Check, s, table, verdict, x } from "./summary-format";
+import { Check, linearStep, s, table, verdict, x } from "./summary-format";
 import type { Measurement } from "./measure";
 import type { Mode, ProgramPair } from "./program";
 
@@ -25,8 +25,6 @@ export const GOALS = {
     programMs: 5000,
     programNamespaces: 1000,
     overBaseline: 1.5,
-    /** 10x the work may cost at most 12x the time; other steps scale the bound: factor x 1.2. */
-    growthSlack: 1.2,
     checker: [
         { size: 10000, ms: 1000 },
         { size: 50000, ms: 5000 },
@@ -45,7 +43,7 @@ function ratioText(a: Measurement, b: Measurement): string {
     return x(a.wall_ms / b.wall_ms);
 }
 
-/** Growth between consecutive sizes: time ratio against the bound work-ratio x 1.2. */
+/** Growth between consecutive sizes. */
 function growth(what: string, series: Measurement[]): Check[] {
     const out: Check[] = [];
     for (let i = 1; i < series.length; i++) {
@@ -56,13 +54,7 @@ function growth(what: string, series: Measurement[]): Check[] {
             continue;
         }
         const work = b.size / a.size;
-        const ratio = b.wall_ms / a.wall_ms;
-        const bound = work * GOALS.growthSlack;
-        out.push({
-            what: `${what}: linear growth ${a.size} -> ${b.size}`,
-            status: verdict(ratio <= bound),
-            detail: `${x(ratio)} the time for ${work}x the work (at most ${x(bound)})`,
-        });
+        out.push(linearStep(`${what}: linear growth ${a.size} -> ${b.size}`, b.wall_ms / a.wall_ms, work, `${work}x the work`));
     }
     return out;
 }
